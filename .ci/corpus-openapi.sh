@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Generates every OpenAPI 3.x definition of the corpus into one workspace and runs clippy
+# (which includes every rustc check) with warnings denied on the generated crates.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${CORPUS:-../shared/corpus}/openapi"
+out="${OUT:-target/corpus-openapi}"
+inputs=(
+  "$corpus/github/api.github.com.json"
+  "$corpus/stripe/spec3.json"
+  "$corpus/oxide/nexus.json"
+  "$corpus/oxide/buildomat.json"
+  "$corpus/oxide/param-collision.json"
+  "$corpus/discord/openapi.json"
+  "$corpus/spotify/fixed-spotify-open-api.yml"
+  "$corpus/twilio/twilio_messaging_v1.yaml"
+  "$corpus/xero/xero_accounting.yaml"
+  "$corpus/digitalocean/DigitalOcean-public.v2.yaml"
+  "$corpus"/oai-examples/v3.0/*
+  "$corpus"/oai-examples/v3.1/*
+  "$corpus"/oai-examples/v3.2/*
+)
+cargo build --release -q -p connectorkit-cli
+rm -rf "$out"
+t0=$(date +%s)
+./target/release/connectorkit generate "${inputs[@]}" --out "$out" --runtime-path runtime
+t1=$(date +%s)
+echo "generated ${#inputs[@]} definitions in $((t1 - t0))s"
+wc -l "$out"/*/src/*.rs | tail -1
+(cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo clippy --workspace -q -- -D warnings)
+t2=$(date +%s)
+echo "clippy (check + lints, -D warnings) of all generated crates: $((t2 - t1))s"

@@ -1,0 +1,61 @@
+//! `convert` and `validate`.
+
+use std::path::Path;
+
+use crate::{fetch, report};
+
+/// Prints the normalized OpenAPI 3.0 document.
+pub fn run(input: &str, output: Option<&Path>, yaml: bool) -> bool {
+    let prepared = match fetch::prepare(input) {
+        Ok(p) => p,
+        Err(f) => {
+            report::print(input, &f.diagnostics, true);
+            return false;
+        }
+    };
+    report::print(input, &prepared.diagnostics, false);
+    let text = if yaml {
+        serde_yaml::to_string(&prepared.normalized.value).map_err(|e| e.to_string())
+    } else {
+        serde_json::to_string_pretty(&prepared.normalized.value).map_err(|e| e.to_string())
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot serialize the document: {e}");
+            return false;
+        }
+    };
+    match output {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                false
+            }
+        },
+        None => {
+            println!("{text}");
+            true
+        }
+    }
+}
+
+/// Prints every diagnostic of every input; false when any has errors.
+pub fn validate(inputs: &[String]) -> bool {
+    let mut ok = true;
+    for input in inputs {
+        match fetch::prepare(input) {
+            Ok(p) => {
+                let (errors, warnings) = report::print(input, &p.diagnostics, true);
+                ok &= errors == 0;
+                eprintln!("{input}: {} actions, {errors} error(s), {warnings} warning(s)", p.connector.actions.len());
+            }
+            Err(f) => {
+                report::print(input, &f.diagnostics, true);
+                ok = false;
+            }
+        }
+    }
+    ok
+}

@@ -1,0 +1,106 @@
+//! Definition prose → doc comments that rustdoc, rustc and clippy accept quietly.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Cleans markdown from a definition so it is safe as a doc comment:
+/// code fences become `text` blocks (never doctests), indentation that would start an
+/// indented code block is removed, and list items get a blank line before lazy continuations.
+pub fn clean(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    let mut prev_is_item = false;
+    for raw in text.lines() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if in_fence {
+                out.push("```".to_string());
+            } else {
+                if prev_is_item {
+                    out.push(String::new());
+                }
+                out.push("```text".to_string());
+            }
+            in_fence = !in_fence;
+            prev_is_item = false;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_string());
+            continue;
+        }
+        let line = trimmed.to_string();
+        let is_item = is_list_item(&line) || line.starts_with('>');
+        if prev_is_item && !line.is_empty() && !is_item {
+            out.push(String::new());
+        }
+        prev_is_item = is_item;
+        out.push(line);
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    // Collapse runs of blank lines and trim the ends.
+    let mut collapsed: Vec<String> = Vec::with_capacity(out.len());
+    for l in out {
+        if l.is_empty() && collapsed.last().is_none_or(|p: &String| p.is_empty()) {
+            continue;
+        }
+        collapsed.push(l);
+    }
+    while collapsed.last().is_some_and(|l| l.is_empty()) {
+        collapsed.pop();
+    }
+    collapsed.join("\n")
+}
+
+fn is_list_item(line: &str) -> bool {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return true;
+    }
+    let digits = line.chars().take_while(|c| c.is_ascii_digit()).count();
+    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
+}
+
+/// `#[doc = "…"]` attributes, one per line, for the given paragraphs (empty ones skipped).
+pub fn attrs(paragraphs: &[Option<&str>]) -> TokenStream {
+    let docs = lines(paragraphs).into_iter().map(|l| quote!(#[doc = #l]));
+    quote!(#(#docs)*)
+}
+
+/// `#![doc = "…"]` attributes, for crate and module docs.
+pub fn inner_attrs(paragraphs: &[Option<&str>]) -> TokenStream {
+    let docs = lines(paragraphs).into_iter().map(|l| quote!(#![doc = #l]));
+    quote!(#(#docs)*)
+}
+
+/// Doc lines (each with its leading space) for the given paragraphs.
+fn lines(paragraphs: &[Option<&str>]) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs.iter().flatten() {
+        let cleaned = clean(p);
+        if cleaned.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(cleaned.lines().map(str::to_string));
+    }
+    lines
+        .into_iter()
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn fences_become_text_and_lists_get_breaks() {
+        let s = clean("Intro\n\n    indented\n```json\n{\"a\": 1}\n```\n- item\ncontinued\r\n");
+        assert_eq!(s, "Intro\n\nindented\n```text\n{\"a\": 1}\n```\n- item\n\ncontinued");
+    }
+}

@@ -1,0 +1,247 @@
+//! Type definitions → `types.rs` of the generated crate.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::rust::{ident, serde_camel, ty};
+use crate::model::{names::bare, Action, Connector, Outcome, ResponseBody, TypeDef, TypeKind};
+
+/// All type items: schema types, parameter structs and per-action response enums.
+pub fn items(c: &Connector) -> TokenStream {
+    let defs = c.types.iter().map(def);
+    let params = c.actions.iter().map(params_struct);
+    let outcomes = c.actions.iter().map(outcome_enums);
+    quote! {
+        #(#defs)*
+        #(#params)*
+        #(#outcomes)*
+    }
+}
+
+fn derives(d: &TypeDef) -> TokenStream {
+    let eq = d.eq.then(|| quote!(Eq,));
+    let default = d.default.then(|| quote!(Default,));
+    quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)])
+}
+
+fn def(d: &TypeDef) -> TokenStream {
+    let name = ident(&d.name);
+    let fallback = format!("The `{}` schema.", d.name);
+    let doc = docs::attrs(&[Some(d.doc.as_deref().unwrap_or(&fallback))]);
+    match &d.kind {
+        TypeKind::Struct { fields, additional } => {
+            let camel_hits = fields
+                .iter()
+                .filter(|f| serde_camel(bare(&f.ident)) == f.wire_name && bare(&f.ident) != f.wire_name)
+                .count();
+            let use_camel = camel_hits * 2 > fields.len();
+            let rename_all = use_camel.then(|| quote!(#[serde(rename_all = "camelCase")]));
+            let fields_tokens = fields.iter().map(|f| {
+                let fname = ident(&f.ident);
+                let fty = ty(&f.ty);
+                let fdoc_fallback = format!("`{}`", f.wire_name);
+                let fdoc = docs::attrs(&[Some(f.doc.as_deref().unwrap_or(&fdoc_fallback))]);
+                let spelled = if use_camel {
+                    serde_camel(bare(&f.ident))
+                } else {
+                    bare(&f.ident).to_string()
+                };
+                let rename = (spelled != f.wire_name).then(|| {
+                    let w = &f.wire_name;
+                    quote!(rename = #w,)
+                });
+                let skip = f.optional.then(|| quote!(skip_serializing_if = "Option::is_none",));
+                let attr = if rename.is_some() || skip.is_some() {
+                    quote!(#[serde(#rename #skip)])
+                } else {
+                    quote!()
+                };
+                quote! {
+                    #fdoc
+                    #attr
+                    pub #fname: #fty,
+                }
+            });
+            let extra = additional.as_ref().map(|a| {
+                let aty = ty(a);
+                let mut fname = "additional_properties".to_string();
+                while fields.iter().any(|f| f.ident == fname) {
+                    fname.push('_');
+                }
+                let fname = ident(&fname);
+                quote! {
+                    /// Properties not listed above.
+                    #[serde(flatten)]
+                    pub #fname: std::collections::BTreeMap<String, #aty>,
+                }
+            });
+            let derive = derives(d);
+            quote! {
+                #doc
+                #derive
+                #rename_all
+                pub struct #name {
+                    #(#fields_tokens)*
+                    #extra
+                }
+            }
+        }
+        TypeKind::StringEnum { variants } => {
+            let vs = variants.iter().map(|v| {
+                let vi = ident(&v.ident);
+                let wire = v.wire.clone().unwrap_or_default();
+                let vdoc_fallback = format!("`{wire}`");
+                let vdoc = docs::attrs(&[Some(v.doc.as_deref().unwrap_or(&vdoc_fallback))]);
+                quote!(#vdoc #vi = #wire,)
+            });
+            quote! {
+                connectorkit::string_enum! {
+                    #doc
+                    pub enum #name {
+                        #(#vs)*
+                    }
+                }
+            }
+        }
+        TypeKind::Union { variants, tag } => {
+            let tag_attr = match tag {
+                Some(t) => quote!(#[serde(tag = #t)]),
+                None => quote!(#[serde(untagged)]),
+            };
+            let vs = variants.iter().map(|v| {
+                let vi = ident(&v.ident);
+                let vty = v.ty.as_ref().map(ty).unwrap_or_else(|| quote!(serde_json::Value));
+                let vdoc_fallback = format!("A `{}`.", bare(&v.ident));
+                let vdoc = docs::attrs(&[Some(v.doc.as_deref().unwrap_or(&vdoc_fallback))]);
+                let rename = match (tag, &v.wire) {
+                    (Some(_), Some(w)) if w != bare(&v.ident) => quote!(#[serde(rename = #w)]),
+                    _ => quote!(),
+                };
+                quote!(#vdoc #rename #vi(#vty),)
+            });
+            let derive = derives(d);
+            quote! {
+                #doc
+                #derive
+                #tag_attr
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name {
+                    #(#vs)*
+                }
+            }
+        }
+        TypeKind::Alias(t) => {
+            let aty = ty(t);
+            quote! {
+                #doc
+                pub type #name = #aty;
+            }
+        }
+    }
+}
+
+fn params_struct(a: &Action) -> TokenStream {
+    let Some(name) = &a.params_struct else {
+        return quote!();
+    };
+    let name = ident(name);
+    let doc = format!(" Optional parameters of [`Client::{0}`](super::Client::{0}).", bare(&a.ident));
+    let fields = a.params.iter().filter(|p| !p.required).map(|p| {
+        let fname = ident(&p.ident);
+        let fty = ty(&p.ty);
+        let fallback = format!("`{}` ({}).", p.wire_name, location_name(p.location));
+        let fdoc = docs::attrs(&[Some(p.description.as_deref().unwrap_or(&fallback))]);
+        quote!(#fdoc pub #fname: Option<#fty>,)
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn location_name(l: crate::model::ParamLocation) -> &'static str {
+    match l {
+        crate::model::ParamLocation::Path => "path",
+        crate::model::ParamLocation::Query => "query",
+        crate::model::ParamLocation::Header => "header",
+        crate::model::ParamLocation::Cookie => "cookie",
+    }
+}
+
+/// The Rust type of a response body.
+pub fn body_ty(b: &ResponseBody) -> TokenStream {
+    match b {
+        ResponseBody::Json(t) => ty(t),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Bytes => quote!(connectorkit::Bytes),
+        ResponseBody::Empty => quote!(()),
+    }
+}
+
+fn outcome_enums(a: &Action) -> TokenStream {
+    let mut out = TokenStream::new();
+    let method = bare(&a.ident);
+    if let Outcome::Enum(name) = &a.success_type {
+        let name = ident(name);
+        let doc = format!(" Successful responses of [`Client::{method}`](super::Client::{method}).");
+        let vs = a.success.iter().map(|c| {
+            let vi = ident(&c.variant);
+            let vdoc = docs::attrs(&[Some(&status_doc(c))]);
+            match &c.body {
+                ResponseBody::Empty => quote!(#vdoc #vi,),
+                b => {
+                    let t = body_ty(b);
+                    quote!(#vdoc #vi(#t),)
+                }
+            }
+        });
+        out.extend(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #name {
+                #(#vs)*
+            }
+        });
+    }
+    if let Outcome::Enum(name) = &a.error_type {
+        let name = ident(name);
+        let doc = format!(" Error bodies of [`Client::{method}`](super::Client::{method}), by status.");
+        let vs = a.errors.iter().filter_map(|c| match &c.body {
+            ResponseBody::Json(t) => {
+                let vi = ident(&c.variant);
+                let vdoc = docs::attrs(&[Some(&status_doc(c))]);
+                let t = ty(t);
+                Some(quote!(#vdoc #vi(#t),))
+            }
+            _ => None,
+        });
+        out.extend(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum #name {
+                #(#vs)*
+            }
+        });
+    }
+    out
+}
+
+fn status_doc(c: &crate::model::ResponseCase) -> String {
+    let status = match &c.status {
+        crate::model::StatusMatch::Code(n) => n.to_string(),
+        crate::model::StatusMatch::Range(d) => format!("{d}XX"),
+        crate::model::StatusMatch::Default => "Any other status".to_string(),
+    };
+    let desc = c.description.trim();
+    if desc.is_empty() {
+        format!("{status}.")
+    } else {
+        format!("{status}: {desc}")
+    }
+}

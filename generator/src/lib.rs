@@ -1,0 +1,231 @@
+//! connectorkit-generator: API definitions in, typed async Rust clients out.
+//!
+//! The pipeline is `load → normalize → model → emit`; each stage has its own folder:
+//!
+//! - [`load`]: bytes → JSON value with a line index; multi-file `$ref`s bundled.
+//! - [`normalize`]: every input → one OpenAPI 3.0 document (`openapiv3`).
+//! - [`model`]: the document → a [`model::Connector`] with every Rust name decided.
+//! - [`emit`]: the connector → Rust source (quote + prettyplease) and crate files (askama).
+//!
+//! This crate is pure: no network, no printing. The CLI, the macro and build.rs are shells
+//! around [`generate_crate`] and [`generate_module`].
+
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod normalize;
+mod pointer;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+
+/// Where the generated crate gets the `connectorkit` runtime from.
+#[derive(Clone, Debug)]
+pub enum RuntimeDependency {
+    /// A crates.io (or registry) version requirement.
+    Version(String),
+    /// A path, as written into Cargo.toml (relative to the generated crate).
+    Path(String),
+}
+
+impl Default for RuntimeDependency {
+    fn default() -> Self {
+        RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_string())
+    }
+}
+
+/// Options for generating a crate.
+#[derive(Clone, Debug, Default)]
+pub struct CrateOptions {
+    /// The crate name; derived from the definition's title when `None`.
+    pub name: Option<String>,
+    /// The runtime dependency.
+    pub runtime: RuntimeDependency,
+}
+
+/// One file of a generated crate.
+#[derive(Clone, Debug)]
+pub struct GeneratedFile {
+    /// Path relative to the crate root.
+    pub path: PathBuf,
+    /// Content.
+    pub contents: String,
+}
+
+/// A generated crate, ready to be written.
+#[derive(Clone, Debug)]
+pub struct GeneratedCrate {
+    /// The crate name.
+    pub name: String,
+    /// Its files.
+    pub files: Vec<GeneratedFile>,
+    /// Warnings (and errors in parts that were skipped).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read (for rerun-if-changed).
+    pub inputs: Vec<PathBuf>,
+    /// Number of actions.
+    pub actions: usize,
+    /// Number of named types.
+    pub types: usize,
+}
+
+/// Generation failed: nothing usable could be produced.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// Why (at least one error).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// A definition taken through load, normalize and model.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The model.
+    pub connector: model::Connector,
+    /// The normalized OpenAPI 3.0 document.
+    pub normalized: normalize::Normalized,
+    /// Every file read.
+    pub inputs: Vec<PathBuf>,
+    /// Diagnostics so far.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How the input is named in generated docs.
+    pub source_name: String,
+}
+
+/// Loads, normalizes and models a definition file.
+pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
+    let mut diags = Diagnostics::default();
+    let loaded = load::load_file(path, &mut diags);
+    prepare_loaded(loaded, path, diags)
+}
+
+/// Loads, normalizes and models a definition held in memory; `name` locates diagnostics and
+/// is the base for relative `$ref`s.
+pub fn prepare_bytes(name: &Path, bytes: &[u8]) -> Result<Prepared, Failure> {
+    let mut diags = Diagnostics::default();
+    let loaded = load::load_bytes(name, bytes, &mut diags);
+    prepare_loaded(loaded, name, diags)
+}
+
+fn prepare_loaded(
+    loaded: Option<load::Loaded>,
+    path: &Path,
+    mut diags: Diagnostics,
+) -> Result<Prepared, Failure> {
+    let fail = |diags: Diagnostics| Failure {
+        diagnostics: diags.into_vec(),
+    };
+    let Some(loaded) = loaded else {
+        return Err(fail(diags));
+    };
+    let Some(normalized) = normalize::normalize(&loaded, &mut diags) else {
+        return Err(fail(diags));
+    };
+    let connector = model::build(&normalized.openapi, &normalized.value, &loaded.sources, &mut diags);
+    let source_name = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok(Prepared {
+        connector,
+        normalized,
+        inputs: loaded.sources.paths_read(),
+        diagnostics: diags.into_vec(),
+        source_name,
+    })
+}
+
+/// A crate name from a title: `Swagger Petstore` → `swagger-petstore`.
+pub fn crate_name_for(title: &str, fallback: &str) -> String {
+    let kebab = heck::ToKebabCase::to_kebab_case(
+        title
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+            .collect::<String>()
+            .as_str(),
+    );
+    let kebab = if kebab.is_empty() {
+        heck::ToKebabCase::to_kebab_case(fallback)
+    } else {
+        kebab
+    };
+    let kebab = if kebab.is_empty() { "api-client".to_string() } else { kebab };
+    if kebab.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{kebab}")
+    } else {
+        kebab
+    }
+}
+
+impl Prepared {
+    /// Emits the crate files.
+    pub fn into_crate(self, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
+        let c = &self.connector;
+        let stem = Path::new(&self.source_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = options
+            .name
+            .clone()
+            .unwrap_or_else(|| crate_name_for(&c.title, &stem));
+        let internal = |msg: String| Failure {
+            diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
+        };
+        let runtime = match &options.runtime {
+            RuntimeDependency::Version(v) => emit::crate_files::toml_string(v),
+            RuntimeDependency::Path(p) => {
+                format!("{{ path = {} }}", emit::crate_files::toml_string(p))
+            }
+        };
+        let sources = emit::sources(c, &self.source_name).map_err(internal)?;
+        let cargo = emit::crate_files::cargo_toml(c, &name, &self.source_name, &runtime)
+            .map_err(internal)?;
+        let readme = emit::crate_files::readme(c, &name, &self.source_name, &emit::default_base_url(c))
+            .map_err(internal)?;
+        let files = vec![
+            GeneratedFile { path: "Cargo.toml".into(), contents: cargo },
+            GeneratedFile { path: "README.md".into(), contents: readme },
+            GeneratedFile { path: "src/lib.rs".into(), contents: sources.lib },
+            GeneratedFile { path: "src/client.rs".into(), contents: sources.client },
+            GeneratedFile { path: "src/types.rs".into(), contents: sources.types },
+        ];
+        Ok(GeneratedCrate {
+            name,
+            files,
+            actions: c.actions.len(),
+            types: c.types.len(),
+            diagnostics: self.diagnostics,
+            inputs: self.inputs,
+        })
+    }
+}
+
+/// Generates a crate from a definition file.
+pub fn generate_crate(path: &Path, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
+    prepare_file(path)?.into_crate(options)
+}
+
+/// Generates one self-contained module body (for build.rs output and the macro).
+pub fn generate_module(path: &Path) -> Result<(String, Prepared), Failure> {
+    let prepared = prepare_file(path)?;
+    let module = emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| Failure {
+        diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
+    })?;
+    Ok((module, prepared))
+}

@@ -1,0 +1,273 @@
+//! Stage 3 — model: one OpenAPI 3.0 document → a [`Connector`] with every Rust name decided.
+//!
+//! The emitter only prints what is here; it makes no naming or typing decisions.
+
+mod actions;
+mod auth;
+pub mod names;
+mod resolve;
+mod servers;
+mod types;
+
+pub use types::{Field, RustType, TypeDef, TypeKind, Variant};
+
+use crate::diagnostics::Diagnostics;
+use crate::load::SourceSet;
+
+/// Everything needed to emit a client.
+#[derive(Clone, Debug)]
+pub struct Connector {
+    /// The API's title.
+    pub title: String,
+    /// The API's description (markdown).
+    pub description: Option<String>,
+    /// `info.version` as written.
+    pub api_version: String,
+    /// Servers in definition order; the first is the default.
+    pub servers: Vec<Server>,
+    /// Security schemes, in name order.
+    pub auth: Vec<AuthScheme>,
+    /// One per operation.
+    pub actions: Vec<Action>,
+    /// Every named type.
+    pub types: Vec<TypeDef>,
+}
+
+/// A server URL with variables.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The URL template (`https://{region}.example.com/v1`).
+    pub url: String,
+    /// The URL with every variable at its default.
+    pub default_url: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Variables: (name, default, allowed values, description).
+    pub variables: Vec<ServerVariable>,
+}
+
+/// One server variable.
+#[derive(Clone, Debug)]
+pub struct ServerVariable {
+    /// Name in the template.
+    pub name: String,
+    /// Default value.
+    pub default: String,
+    /// Allowed values, when restricted.
+    pub allowed: Vec<String>,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// How a security scheme authenticates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthKind {
+    /// API key in a header.
+    ApiKeyHeader(String),
+    /// API key in the query.
+    ApiKeyQuery(String),
+    /// API key in a cookie.
+    ApiKeyCookie(String),
+    /// HTTP basic.
+    Basic,
+    /// HTTP bearer, OAuth2 or OpenID Connect access token.
+    Bearer,
+}
+
+/// A security scheme.
+#[derive(Clone, Debug)]
+pub struct AuthScheme {
+    /// The scheme's name in the definition (the key used in security requirements).
+    pub name: String,
+    /// The `with_…` method name on the client.
+    pub method: String,
+    /// How it authenticates.
+    pub kind: AuthKind,
+    /// Docs.
+    pub description: Option<String>,
+    /// A note on what kind of scheme this came from (`oauth2`, `openIdConnect`, `http bearer`…).
+    pub origin: String,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// Query serialization style (runtime `ParamStyle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// form, explode=true (default).
+    Form,
+    /// form, explode=false.
+    FormNoExplode,
+    /// spaceDelimited.
+    SpaceDelimited,
+    /// pipeDelimited.
+    PipeDelimited,
+    /// deepObject.
+    DeepObject,
+}
+
+/// One parameter of an action.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust identifier (argument or field name).
+    pub ident: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type (without the `Option` of optional parameters).
+    pub ty: RustType,
+    /// Required parameters are positional arguments; the others live in the params struct.
+    pub required: bool,
+    /// Query style.
+    pub style: QueryStyle,
+    /// Docs.
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+}
+
+/// How a request body is sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyKind {
+    /// JSON (`application/json`, `*+json`).
+    Json(RustType),
+    /// `application/x-www-form-urlencoded`.
+    Form(RustType),
+    /// `multipart/form-data`; the field names are listed for the docs.
+    Multipart(Vec<String>),
+    /// Raw bytes with this content type.
+    Bytes(String),
+    /// Text (text/*, XML) with this content type.
+    Text(String),
+}
+
+/// A request body.
+#[derive(Clone, Debug)]
+pub struct Body {
+    /// How it is sent.
+    pub kind: BodyKind,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Docs.
+    pub description: Option<String>,
+}
+
+/// How a response body is read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseBody {
+    /// JSON into this type.
+    Json(RustType),
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+    /// No body.
+    Empty,
+}
+
+/// Which statuses a response covers.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One code.
+    Code(u16),
+    /// A class like `4XX` (the digit).
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// One response of an action.
+#[derive(Clone, Debug)]
+pub struct ResponseCase {
+    /// Which statuses.
+    pub status: StatusMatch,
+    /// The body.
+    pub body: ResponseBody,
+    /// The variant name when the action's success or error type is an enum.
+    pub variant: String,
+    /// Docs.
+    pub description: String,
+}
+
+/// The Rust type an action returns on success, or carries in its error.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// One type for every case.
+    Single(ResponseBody),
+    /// An enum named here, one variant per case.
+    Enum(String),
+}
+
+/// One operation.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// Method name.
+    pub ident: String,
+    /// `operationId` as written, if any.
+    pub operation_id: Option<String>,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template as in the definition.
+    pub path: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Parameters: required ones in definition order (path first), then optional ones.
+    pub params: Vec<Param>,
+    /// Name of the optional-parameters struct, when there are optional parameters.
+    pub params_struct: Option<String>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Security alternatives (each a list of scheme names); `None` = none declared.
+    pub security: Vec<Vec<String>>,
+    /// Success cases.
+    pub success: Vec<ResponseCase>,
+    /// What success returns.
+    pub success_type: Outcome,
+    /// Error cases.
+    pub errors: Vec<ResponseCase>,
+    /// What the typed error carries.
+    pub error_type: Outcome,
+}
+
+/// Builds the model. Problems are recorded in `diags`; what can be built is built.
+pub fn build(
+    openapi: &openapiv3::OpenAPI,
+    value: &serde_json::Value,
+    sources: &SourceSet,
+    diags: &mut Diagnostics,
+) -> Connector {
+    let resolver = resolve::Resolver { openapi, value };
+    let mut space = types::TypeSpace::new(resolver, sources);
+    space.add_components();
+    let auth = auth::schemes(openapi, sources, diags);
+    let actions = actions::build(resolver, &mut space, &auth, sources, diags);
+    let servers = servers::servers(openapi);
+    let types = space.finish(diags);
+    Connector {
+        title: openapi.info.title.clone(),
+        description: openapi.info.description.clone(),
+        api_version: openapi.info.version.clone(),
+        servers,
+        auth,
+        actions,
+        types,
+    }
+}

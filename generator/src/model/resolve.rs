@@ -1,0 +1,61 @@
+//! Following `$ref`s inside the normalized document.
+
+use std::borrow::Cow;
+
+use openapiv3::{Components, OpenAPI, ReferenceOr};
+use serde::de::DeserializeOwned;
+
+/// Looks up references in one document: `#/components/<kind>/<name>` directly, anything
+/// else through the JSON value.
+#[derive(Clone, Copy)]
+pub struct Resolver<'a> {
+    /// The typed document.
+    pub openapi: &'a OpenAPI,
+    /// The same document as JSON.
+    pub value: &'a serde_json::Value,
+}
+
+/// How deep chains of references may go before we call it a cycle.
+const MAX_DEPTH: usize = 32;
+
+impl<'a> Resolver<'a> {
+    /// Resolves `item` (following chains of references) in `kind` (`parameters`, `responses`…).
+    pub fn resolve<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        kind: &str,
+        get: fn(&'a Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<Cow<'a, T>>
+    where
+        T: DeserializeOwned + Clone,
+    {
+        let mut current = item;
+        for _ in 0..MAX_DEPTH {
+            match current {
+                ReferenceOr::Item(t) => return Some(Cow::Borrowed(t)),
+                ReferenceOr::Reference { reference } => {
+                    let prefix = format!("#/components/{kind}/");
+                    if let Some(name) = reference.strip_prefix(&prefix) {
+                        let name = crate::pointer::unescape(name);
+                        if !name.contains('/') {
+                            current = get(self.openapi.components.as_ref()?).get(&name)?;
+                            continue;
+                        }
+                    }
+                    return self.by_pointer(reference);
+                }
+            }
+        }
+        None
+    }
+
+    /// Resolves any `#/…` reference by deserializing the JSON node it points to.
+    pub fn by_pointer<T: DeserializeOwned + Clone>(&self, reference: &str) -> Option<Cow<'a, T>> {
+        let pointer = reference.strip_prefix('#')?;
+        let node = self.value.pointer(pointer)?;
+        if node.get("$ref").is_some() {
+            return None;
+        }
+        serde_json::from_value(node.clone()).ok().map(Cow::Owned)
+    }
+}

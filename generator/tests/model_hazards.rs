@@ -1,0 +1,64 @@
+//! Bad names in an otherwise valid definition: keywords, non-ASCII, empty, duplicate
+//! operationIds, routes differing by a trailing slash. Each gets a usable name and, where
+//! a name had to change, a located diagnostic. (`tests/` compiles the generated client.)
+
+use std::path::PathBuf;
+
+use connectorkit_generator::model::names::bare;
+
+fn hazards() -> connectorkit_generator::Prepared {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/definitions/hazards.yaml");
+    connectorkit_generator::prepare_file(&path).unwrap_or_else(|f| panic!("{f}"))
+}
+
+#[test]
+fn duplicate_operation_ids_are_reported_with_a_location() {
+    let p = hazards();
+    let dup: Vec<_> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "model/duplicate-operation-id")
+        .collect();
+    assert_eq!(dup.len(), 1, "{:#?}", p.diagnostics);
+    let loc = &dup[0].location;
+    assert!(loc.file.ends_with("hazards.yaml"));
+    assert_eq!(loc.json_pointer, "/paths/~1dup/get/operationId");
+    assert!(loc.line > 0 && loc.column > 0, "{loc:?}");
+    let names: Vec<&str> = p.connector.actions.iter().map(|a| a.ident.as_str()).collect();
+    assert_eq!(
+        names,
+        ["r#type", "type_2", "list_things", "list_things_2", "delete_noid_id"]
+    );
+}
+
+#[test]
+fn keyword_non_ascii_and_empty_names_become_identifiers() {
+    let p = hazards();
+    let action = &p.connector.actions[0];
+    let params: Vec<(&str, &str)> = action
+        .params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.ident.as_str()))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("self", "self_"),
+            ("Self", "self_2"),
+            ("crate", "crate_"),
+            ("super", "super_"),
+            ("名前", "param"),
+            ("", "param_2"),
+        ]
+    );
+    let this = p.connector.types.iter().find(|t| t.name == "Self_").expect("Self_");
+    let connectorkit_generator::model::TypeKind::Struct { fields, .. } = &this.kind else {
+        panic!("not a struct")
+    };
+    let idents: Vec<&str> = fields.iter().map(|f| bare(&f.ident)).collect();
+    assert_eq!(
+        idents,
+        ["type", "self_", "self_2", "crate_", "super_", "field", "field_2", "fn", "r#match"]
+            .map(|s| bare(s))
+    );
+}

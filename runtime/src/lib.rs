@@ -1,0 +1,1 @@
+//! connectorkit runtime (placeholder while the real runtime is being written).

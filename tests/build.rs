@@ -1,0 +1,32 @@
+//! Generates the clients the end-to-end tests call, from the definitions in
+//! `examples/` and `tests/definitions/`, into OUT_DIR.
+
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
+    let defs = [
+        ("petstore", manifest.join("../examples/petstore/petstore.yaml")),
+        ("hazards", manifest.join("definitions/hazards.yaml")),
+    ];
+    for (name, path) in defs {
+        generate(name, &path, &out);
+    }
+}
+
+fn generate(name: &str, path: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", path.display());
+    match connectorkit_generator::generate_module(path) {
+        Ok((code, prepared)) => {
+            for input in &prepared.inputs {
+                println!("cargo:rerun-if-changed={}", input.display());
+            }
+            let target = out.join(format!("{name}.rs"));
+            if let Err(e) = std::fs::write(&target, code) {
+                panic!("cannot write {}: {e}", target.display());
+            }
+        }
+        Err(failure) => panic!("cannot generate {name}:\n{failure}"),
+    }
+}
