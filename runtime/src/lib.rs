@@ -1,1 +1,33 @@
-//! connectorkit runtime (placeholder while the real runtime is being written).
+//! connectorkit runtime: everything generated clients share, compiled once.
+//!
+//! Generated methods describe a request ([`Client::request`] → [`Request`]) and decode the
+//! [`Response`]; this crate does the HTTP (reqwest + rustls), auth ([`Credential`]), parameter
+//! serialization ([`ParamStyle`]), and typed errors ([`Error`]).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod auth;
+mod client;
+mod error;
+mod multipart;
+mod params;
+mod request;
+mod response;
+mod string_enum;
+mod types;
+
+pub use auth::{ApiKeyLocation, Credential, Secret};
+pub use client::{BuildError, Client, ClientBuilder};
+pub use error::{ApiError, Error};
+pub use multipart::Multipart;
+pub use params::ParamStyle;
+pub use request::Request;
+pub use response::Response;
+pub use types::{server_url, Base64, Date, DateTime, Uuid};
+
+pub use bytes::Bytes;
+pub use http;
+pub use reqwest::Method;
+pub use serde;
+pub use serde_json;

@@ -66,6 +66,8 @@ fn format(tokens: TokenStream, c: &Connector) -> Result<String, String> {
 /// The three source files of a generated crate.
 pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
     let (inner_doc, root) = root_items(c, source);
+    let type_items = types::items(c);
+    let reexport = (!type_items.is_empty()).then(|| quote!(pub use types::*;));
     let lib = quote! {
         #inner_doc
         #![forbid(unsafe_code)]
@@ -74,7 +76,7 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
         pub mod types;
 
         pub use client::Client;
-        pub use types::*;
+        #reexport
 
         #root
     };
@@ -86,7 +88,6 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
 
         #client_items
     };
-    let type_items = types::items(c);
     let types = quote! {
         //! The types of the API's requests and responses.
         #[allow(unused_imports)]
@@ -106,9 +107,10 @@ pub fn module(c: &Connector, source: &str) -> Result<String, String> {
     let (_, root) = root_items(c, source);
     let client_items = client::items(c);
     let type_items = types::items(c);
+    let reexport = (!type_items.is_empty()).then(|| quote!(pub use self::types::*;));
     let tokens = quote! {
         pub use self::client::Client;
-        pub use self::types::*;
+        #reexport
         #root
         mod client {
             #[allow(unused_imports)]

@@ -1,0 +1,195 @@
+//! The runtime client: base URL, credentials, timeouts, the reqwest client.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+
+use crate::auth::Credential;
+use crate::request::Request;
+
+/// Building a client failed.
+#[derive(Debug)]
+pub struct BuildError(String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: url::Url,
+    pub(crate) credentials: BTreeMap<String, Credential>,
+}
+
+/// The HTTP core generated clients call. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field(
+                "credentials",
+                &self.inner.credentials.keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    credentials: BTreeMap<String, Credential>,
+    headers: Vec<(String, String)>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+fn parse_base(url: &str) -> Result<url::Url, BuildError> {
+    url::Url::parse(url).map_err(|e| {
+        BuildError(format!(
+            "invalid base URL `{url}`: {e} (a definition with a relative server needs `with_base_url`)"
+        ))
+    })
+}
+
+impl ClientBuilder {
+    /// The base URL every path is appended to.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+    /// Total time allowed per request (default 30 s).
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    /// Time allowed to connect (default 10 s).
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = t;
+        self
+    }
+    /// The User-Agent header.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+    /// A credential for the security scheme named `scheme` in the definition.
+    pub fn credential(mut self, scheme: impl Into<String>, c: Credential) -> Self {
+        self.credentials.insert(scheme.into(), c);
+        self
+    }
+    /// A header sent with every request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+    /// Use this reqwest client (its own timeouts and TLS settings apply).
+    pub fn reqwest_client(mut self, c: reqwest::Client) -> Self {
+        self.http = Some(c);
+        self
+    }
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = parse_base(&self.base_url)?;
+        let http = match self.http {
+            Some(h) => h,
+            None => {
+                let mut headers = HeaderMap::new();
+                for (k, v) in &self.headers {
+                    let name = HeaderName::from_bytes(k.as_bytes())
+                        .map_err(|_| BuildError(format!("invalid header name `{k}`")))?;
+                    let value = HeaderValue::from_str(v)
+                        .map_err(|_| BuildError(format!("invalid value for header `{k}`")))?;
+                    headers.insert(name, value);
+                }
+                reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .user_agent(self.user_agent)
+                    .default_headers(headers)
+                    .build()
+                    .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials: self.credentials,
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// A builder for a client at `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!("connectorkit/", env!("CARGO_PKG_VERSION")).to_string(),
+            credentials: BTreeMap::new(),
+            headers: Vec::new(),
+            http: None,
+        }
+    }
+
+    /// A clone with a credential added (or replaced) for `scheme`.
+    pub fn with_credential(&self, scheme: impl Into<String>, c: Credential) -> Client {
+        let mut credentials = self.inner.credentials.clone();
+        credentials.insert(scheme.into(), c);
+        Client {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                base_url: self.inner.base_url.clone(),
+                credentials,
+            }),
+        }
+    }
+
+    /// A clone pointed at another base URL.
+    pub fn with_base_url(&self, url: &str) -> Result<Client, BuildError> {
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: self.inner.http.clone(),
+                base_url: parse_base(url)?,
+                credentials: self.inner.credentials.clone(),
+            }),
+        })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// Starts describing a request to `path_template` (relative to the base URL).
+    pub fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
+        Request::new(self, method, path_template)
+    }
+}
