@@ -7,7 +7,10 @@ use quote::quote;
 /// code fences become `text` blocks (never doctests), indentation that would start an
 /// indented code block is removed, and list items get a blank line before lazy continuations.
 pub fn clean(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     let mut prev_is_item = false;

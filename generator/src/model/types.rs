@@ -271,7 +271,7 @@ impl<'a> TypeSpace<'a> {
                 "Err", "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Drop", "Fn",
                 "FnMut", "FnOnce", "From", "Into", "Iterator", "IntoIterator", "ToString",
                 "ToOwned", "PartialEq", "Eq", "PartialOrd", "Ord", "Debug", "Serialize",
-                "Deserialize", "Extend", "AsRef", "AsMut", "Self_",
+                "Deserialize", "Extend", "AsRef", "AsMut",
             ]),
             defs: Vec::new(),
             components: HashMap::new(),
