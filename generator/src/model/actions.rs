@@ -141,7 +141,7 @@ impl<'a> ActionCtx<'a> {
         path_params: &'a [ReferenceOr<Parameter>],
         known_schemes: &BTreeSet<&str>,
     ) -> Action {
-        let mut arg_namer = Namer::with_reserved(&["body", "params", "self_"]);
+        let mut arg_namer = Namer::with_reserved(&["body", "params"]);
         let params = self.params(space, diags, &mut arg_namer, path, op, path_params);
         let params_struct = if params.iter().any(|p| !p.required) {
             Some(space.claim_name(&format!("{}Params", self.type_prefix)))

@@ -261,6 +261,28 @@ pub fn build(
     let actions = actions::build(resolver, &mut space, &auth, sources, diags);
     let servers = servers::servers(openapi);
     let types = space.finish(diags);
+    let known: std::collections::BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();
+    let mut actions = actions;
+    for a in &mut actions {
+        for p in &mut a.params {
+            p.ty.retain_known(&known);
+        }
+        if let Some(b) = &mut a.body {
+            if let BodyKind::Json(t) | BodyKind::Form(t) = &mut b.kind {
+                t.retain_known(&known);
+            }
+        }
+        for c in a.success.iter_mut().chain(a.errors.iter_mut()) {
+            if let ResponseBody::Json(t) = &mut c.body {
+                t.retain_known(&known);
+            }
+        }
+        for o in [&mut a.success_type, &mut a.error_type] {
+            if let Outcome::Single(ResponseBody::Json(t)) = o {
+                t.retain_known(&known);
+            }
+        }
+    }
     Connector {
         title: openapi.info.title.clone(),
         description: openapi.info.description.clone(),

@@ -78,6 +78,17 @@ impl RustType {
         }
     }
 
+    /// Replaces references to types that were never defined by `serde_json::Value`.
+    pub fn retain_known(&mut self, known: &BTreeSet<String>) {
+        match self {
+            RustType::Named(n) if !known.contains(n.as_str()) => *self = RustType::Value,
+            RustType::Vec(t) | RustType::Map(t) | RustType::Option(t) | RustType::Boxed(t) => {
+                t.retain_known(known)
+            }
+            _ => {}
+        }
+    }
+
     /// True for `Option<_>`.
     pub fn is_option(&self) -> bool {
         matches!(self, RustType::Option(_))
@@ -250,7 +261,7 @@ pub struct TypeSpace<'a> {
     namer: Namer,
     defs: Vec<TypeDef>,
     components: HashMap<String, String>,
-    dedup: HashMap<String, String>,
+    dedup: HashMap<String, RustType>,
     /// (struct name, wire field) pairs that a tagged union carries as its tag.
     tag_fields: BTreeSet<(String, String)>,
     diags: Vec<Diagnostic>,
@@ -310,7 +321,7 @@ impl<'a> TypeSpace<'a> {
             match schema {
                 ReferenceOr::Item(s) => {
                     if let Ok(canon) = serde_json::to_string(s) {
-                        self.dedup.entry(canon).or_insert_with(|| name.clone());
+                        self.dedup.entry(canon).or_insert_with(|| RustType::Named(name.clone()));
                     }
                     self.define_named(&name, s, &ptr);
                 }
@@ -534,14 +545,14 @@ impl<'a> TypeSpace<'a> {
         plain.schema_data.nullable = false;
         let canon = serde_json::to_string(&plain).unwrap_or_default();
         if let Some(existing) = self.dedup.get(&canon) {
-            return RustType::Named(existing.clone());
+            return existing.clone();
         }
         let wanted = match &schema.schema_data.title {
             Some(t) if ctx.is_empty() => pascal_ident(t, "Type"),
             _ => pascal_ident(ctx, "Type"),
         };
         let (name, _) = self.namer.claim(&wanted);
-        self.dedup.insert(canon, name.clone());
+        self.dedup.insert(canon.clone(), RustType::Named(name.clone()));
         match build(self, &name) {
             Some(def) => {
                 let def = TypeDef {
@@ -551,7 +562,10 @@ impl<'a> TypeSpace<'a> {
                 self.push_def(def);
                 RustType::Named(name)
             }
-            None => RustType::Value,
+            None => {
+                self.dedup.insert(canon, RustType::Value);
+                RustType::Value
+            }
         }
     }
 
@@ -850,10 +864,10 @@ impl<'a> TypeSpace<'a> {
         plain.schema_data.nullable = false;
         let canon = serde_json::to_string(&plain).unwrap_or_default();
         if let Some(existing) = self.dedup.get(&canon) {
-            return RustType::Named(existing.clone());
+            return existing.clone();
         }
         let (name, _) = self.namer.claim(&pascal_ident(ctx, "Type"));
-        self.dedup.insert(canon, name.clone());
+        self.dedup.insert(canon.clone(), RustType::Named(name.clone()));
         match self.all_of_kind(&name, members, ptr) {
             Some(kind) => {
                 self.push_def(TypeDef {
@@ -867,7 +881,10 @@ impl<'a> TypeSpace<'a> {
                 });
                 RustType::Named(name)
             }
-            None => RustType::Value,
+            None => {
+                self.dedup.insert(canon, RustType::Value);
+                RustType::Value
+            }
         }
     }
 
@@ -969,6 +986,23 @@ impl<'a> TypeSpace<'a> {
                         f.optional = true;
                     }
                 }
+            }
+        }
+        let known: BTreeSet<String> = self.defs.iter().map(|d| d.name.clone()).collect();
+        for def in &mut self.defs {
+            match &mut def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter_mut().for_each(|f| f.ty.retain_known(&known));
+                    if let Some(a) = additional {
+                        a.retain_known(&known);
+                    }
+                }
+                TypeKind::Union { variants, .. } => variants
+                    .iter_mut()
+                    .filter_map(|v| v.ty.as_mut())
+                    .for_each(|t| t.retain_known(&known)),
+                TypeKind::Alias(t) => t.retain_known(&known),
+                TypeKind::StringEnum { .. } => {}
             }
         }
         self.box_recursion();
