@@ -42,9 +42,16 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(7usize);
-    println!("{:<12} {:>8} {:>10} {:>10} {:>9} {:>9}", "definition", "actions", "best", "median", "lines", "lines/op");
+    println!(
+        "{:<12} {:>8} {:>10} {:>10} {:>9} {:>9}",
+        "definition", "actions", "best", "median", "lines", "lines/op"
+    );
     let mut nexus = None;
-    for (name, rel) in [("github", "github/api.github.com.json"), ("nexus", "oxide/nexus.json"), ("stripe", "stripe/spec3.json")] {
+    for (name, rel) in [
+        ("github", "github/api.github.com.json"),
+        ("nexus", "oxide/nexus.json"),
+        ("stripe", "stripe/spec3.json"),
+    ] {
         let path = corpus(rel);
         let mut times: Vec<Duration> = Vec::new();
         let mut last = None;
@@ -89,7 +96,10 @@ fn check_time(c: &GeneratedCrate, runtime: &Path) {
         let contents = if f.path == Path::new("Cargo.toml") {
             f.contents.replace(
                 &format!("{{ path = \"{}\" }}", runtime.display()),
-                &format!("{{ path = \"{}\" }}", runtime.canonicalize().unwrap_or_default().display()),
+                &format!(
+                    "{{ path = \"{}\" }}",
+                    runtime.canonicalize().unwrap_or_default().display()
+                ),
             ) + "\n[workspace]\n"
         } else {
             f.contents.clone()
@@ -106,7 +116,11 @@ fn check_time(c: &GeneratedCrate, runtime: &Path) {
     for _ in 0..3 {
         let _ = cargo().args(["clean", "-q", "-p", &c.name]).status();
         let t = Instant::now();
-        let ok = cargo().args(["check", "-q"]).status().map(|s| s.success()).unwrap_or(false);
+        let ok = cargo()
+            .args(["check", "-q"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
         times.push(t.elapsed());
         if !ok {
             println!("cargo check of the generated Nexus crate FAILED");

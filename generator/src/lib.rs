@@ -136,7 +136,12 @@ fn prepare_loaded(
     let Some(normalized) = normalize::normalize(&loaded, &mut diags) else {
         return Err(fail(diags));
     };
-    let connector = model::build(&normalized.openapi, &normalized.value, &loaded.sources, &mut diags);
+    let connector = model::build(
+        &normalized.openapi,
+        &normalized.value,
+        &loaded.sources,
+        &mut diags,
+    );
     let source_name = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -164,7 +169,11 @@ pub fn crate_name_for(title: &str, fallback: &str) -> String {
     } else {
         kebab
     };
-    let kebab = if kebab.is_empty() { "api-client".to_string() } else { kebab };
+    let kebab = if kebab.is_empty() {
+        "api-client".to_string()
+    } else {
+        kebab
+    };
     if kebab.starts_with(|c: char| c.is_ascii_digit()) {
         format!("api-{kebab}")
     } else {
@@ -196,14 +205,30 @@ impl Prepared {
         let sources = emit::sources(c, &self.source_name).map_err(internal)?;
         let cargo = emit::crate_files::cargo_toml(c, &name, &self.source_name, &runtime)
             .map_err(internal)?;
-        let readme = emit::crate_files::readme(c, &name, &self.source_name, &emit::default_base_url(c))
-            .map_err(internal)?;
+        let readme =
+            emit::crate_files::readme(c, &name, &self.source_name, &emit::default_base_url(c))
+                .map_err(internal)?;
         let files = vec![
-            GeneratedFile { path: "Cargo.toml".into(), contents: cargo },
-            GeneratedFile { path: "README.md".into(), contents: readme },
-            GeneratedFile { path: "src/lib.rs".into(), contents: sources.lib },
-            GeneratedFile { path: "src/client.rs".into(), contents: sources.client },
-            GeneratedFile { path: "src/types.rs".into(), contents: sources.types },
+            GeneratedFile {
+                path: "Cargo.toml".into(),
+                contents: cargo,
+            },
+            GeneratedFile {
+                path: "README.md".into(),
+                contents: readme,
+            },
+            GeneratedFile {
+                path: "src/lib.rs".into(),
+                contents: sources.lib,
+            },
+            GeneratedFile {
+                path: "src/client.rs".into(),
+                contents: sources.client,
+            },
+            GeneratedFile {
+                path: "src/types.rs".into(),
+                contents: sources.types,
+            },
         ];
         Ok(GeneratedCrate {
             name,
@@ -224,8 +249,9 @@ pub fn generate_crate(path: &Path, options: &CrateOptions) -> Result<GeneratedCr
 /// Generates one self-contained module body (for build.rs output and the macro).
 pub fn generate_module(path: &Path) -> Result<(String, Prepared), Failure> {
     let prepared = prepare_file(path)?;
-    let module = emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| Failure {
-        diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
-    })?;
+    let module =
+        emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| Failure {
+            diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
+        })?;
     Ok((module, prepared))
 }

@@ -32,13 +32,19 @@ fn malformed_json_is_located() {
     assert!(!ok);
     let e = find(&d, "load/json-syntax");
     assert_eq!(e.severity, Severity::Error);
-    assert_eq!((e.location.line, e.location.file.as_path()), (3, Path::new("a.json")));
+    assert_eq!(
+        (e.location.line, e.location.file.as_path()),
+        (3, Path::new("a.json"))
+    );
     assert!(e.location.column > 0);
 }
 
 #[test]
 fn malformed_yaml_is_located() {
-    let (ok, d) = diags_of("a.yaml", "openapi: 3.0.0\ninfo:\n  title: [unclosed\n  version: 1\n");
+    let (ok, d) = diags_of(
+        "a.yaml",
+        "openapi: 3.0.0\ninfo:\n  title: [unclosed\n  version: 1\n",
+    );
     assert!(!ok);
     let e = find(&d, "load/yaml-syntax");
     assert!(e.location.line >= 3, "{e}");
@@ -61,7 +67,12 @@ fn a_dangling_ref_is_located_and_generation_goes_on() {
     assert!(ok, "{d:#?}");
     let e = find(&d, "ref/dangling");
     assert_eq!(e.location.line, 17, "{e}");
-    assert!(e.location.json_pointer.starts_with("/components/schemas/A/properties/b"), "{e}");
+    assert!(
+        e.location
+            .json_pointer
+            .starts_with("/components/schemas/A/properties/b"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -97,12 +108,19 @@ fn an_external_ref_cycle_and_a_missing_file_are_located() {
 fn a_broken_operation_is_dropped_and_the_rest_generates() {
     let text = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths:\n  /bad:\n    get:\n      parameters: 7\n      responses: {'200': {description: ok}}\n  /good:\n    get:\n      operationId: good\n      responses: {'204': {description: ok}}\n";
     let p = prepare_bytes(Path::new("p.yaml"), text.as_bytes()).unwrap();
-    let names: Vec<&str> = p.connector.actions.iter().map(|a| a.ident.as_str()).collect();
+    let names: Vec<&str> = p
+        .connector
+        .actions
+        .iter()
+        .map(|a| a.ident.as_str())
+        .collect();
     assert_eq!(names, ["good"]);
     let e = p
         .diagnostics
         .iter()
-        .find(|d| d.severity == Severity::Error && d.location.json_pointer.starts_with("/paths/~1bad"))
+        .find(|d| {
+            d.severity == Severity::Error && d.location.json_pointer.starts_with("/paths/~1bad")
+        })
         .unwrap_or_else(|| panic!("{:#?}", p.diagnostics));
     assert!(e.location.line >= 4, "{e}");
 }

@@ -24,10 +24,21 @@ fn duplicate_operation_ids_are_reported_with_a_location() {
     assert!(loc.file.ends_with("hazards.yaml"));
     assert_eq!(loc.json_pointer, "/paths/~1dup/get/operationId");
     assert!(loc.line > 0 && loc.column > 0, "{loc:?}");
-    let names: Vec<&str> = p.connector.actions.iter().map(|a| a.ident.as_str()).collect();
+    let names: Vec<&str> = p
+        .connector
+        .actions
+        .iter()
+        .map(|a| a.ident.as_str())
+        .collect();
     assert_eq!(
         names,
-        ["r#type", "type_2", "list_things", "list_things_2", "delete_noid_id"]
+        [
+            "r#type",
+            "type_2",
+            "list_things",
+            "list_things_2",
+            "delete_noid_id"
+        ]
     );
 }
 
@@ -51,7 +62,12 @@ fn keyword_non_ascii_and_empty_names_become_identifiers() {
             ("", "param_2"),
         ]
     );
-    let this = p.connector.types.iter().find(|t| t.name == "Self_").expect("Self_");
+    let this = p
+        .connector
+        .types
+        .iter()
+        .find(|t| t.name == "Self_")
+        .expect("Self_");
     let connectorkit_generator::model::TypeKind::Struct { fields, .. } = &this.kind else {
         panic!("not a struct")
     };
@@ -59,6 +75,6 @@ fn keyword_non_ascii_and_empty_names_become_identifiers() {
     assert_eq!(
         idents,
         ["type", "self_", "self_2", "crate_", "super_", "field", "field_2", "fn", "r#match"]
-            .map(|s| bare(s))
+            .map(bare)
     );
 }

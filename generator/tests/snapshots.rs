@@ -40,7 +40,11 @@ snapshot!(v31_non_oauth_scopes, "v3.1/non-oauth-scopes.yaml");
 
 #[test]
 fn generation_is_deterministic() {
-    for rel in ["v3.0/petstore-expanded.json", "v3.0/uspto.yaml", "v3.1/tictactoe.yaml"] {
+    for rel in [
+        "v3.0/petstore-expanded.json",
+        "v3.0/uspto.yaml",
+        "v3.1/tictactoe.yaml",
+    ] {
         assert_eq!(generated(rel), generated(rel), "{rel}");
     }
 }

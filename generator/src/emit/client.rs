@@ -7,8 +7,8 @@ use super::docs;
 use super::rust::{arg_ty, ident};
 use super::types::body_ty;
 use crate::model::{
-    Action, AuthKind, AuthScheme, BodyKind, Connector, Outcome, ParamLocation,
-    QueryStyle, ResponseBody, ResponseCase, StatusMatch,
+    Action, AuthKind, AuthScheme, BodyKind, Connector, Outcome, ParamLocation, QueryStyle,
+    ResponseBody, ResponseCase, StatusMatch,
 };
 
 /// The `Client` struct and its impl.
@@ -60,11 +60,20 @@ fn auth_method(a: &AuthScheme) -> TokenStream {
     let m = ident(&a.method);
     let scheme = &a.name;
     let summary = match &a.kind {
-        AuthKind::ApiKeyHeader(h) => format!("Authenticates with `{scheme}`: an API key sent in the `{h}` header."),
-        AuthKind::ApiKeyQuery(q) => format!("Authenticates with `{scheme}`: an API key sent as the `{q}` query parameter."),
-        AuthKind::ApiKeyCookie(c) => format!("Authenticates with `{scheme}`: an API key sent in the `{c}` cookie."),
+        AuthKind::ApiKeyHeader(h) => {
+            format!("Authenticates with `{scheme}`: an API key sent in the `{h}` header.")
+        }
+        AuthKind::ApiKeyQuery(q) => {
+            format!("Authenticates with `{scheme}`: an API key sent as the `{q}` query parameter.")
+        }
+        AuthKind::ApiKeyCookie(c) => {
+            format!("Authenticates with `{scheme}`: an API key sent in the `{c}` cookie.")
+        }
         AuthKind::Basic => format!("Authenticates with `{scheme}`: HTTP basic."),
-        AuthKind::Bearer => format!("Authenticates with `{scheme}` ({}): a bearer token.", a.origin),
+        AuthKind::Bearer => format!(
+            "Authenticates with `{scheme}` ({}): a bearer token.",
+            a.origin
+        ),
     };
     let doc = docs::attrs(&[Some(&summary), a.description.as_deref()]);
     let (args, cred) = match &a.kind {
@@ -114,7 +123,11 @@ fn action(a: &Action) -> TokenStream {
     let multipart_doc = match a.body.as_ref().map(|b| &b.kind) {
         Some(BodyKind::Multipart(fields)) if !fields.is_empty() => Some(format!(
             "The multipart body's parts: {}.",
-            fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+            fields
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         _ => None,
     };

@@ -36,7 +36,12 @@ struct Readme<'a> {
 
 /// `Cargo.toml` of a generated crate. `runtime` is the TOML value of the `connectorkit`
 /// dependency (`"0.1"` or `{ path = "../runtime" }`).
-pub fn cargo_toml(c: &Connector, name: &str, source: &str, runtime: &str) -> Result<String, String> {
+pub fn cargo_toml(
+    c: &Connector,
+    name: &str,
+    source: &str,
+    runtime: &str,
+) -> Result<String, String> {
     let description = format!("Typed async client for {}", one_line(&c.title));
     CargoToml {
         generator_version: env!("CARGO_PKG_VERSION"),
@@ -59,7 +64,10 @@ pub fn readme(c: &Connector, name: &str, source: &str, base_url: &str) -> Result
                 crate::model::AuthKind::Basic => "\"user\", \"password\"",
                 _ => "\"secret\"",
             };
-            format!("let client = {crate_ident}::Client::new()?.{}({args});", a.method)
+            format!(
+                "let client = {crate_ident}::Client::new()?.{}({args});",
+                a.method
+            )
         }
         None => format!("let client = {crate_ident}::Client::new()?;"),
     };
@@ -146,7 +154,9 @@ fn is_semver(s: &str) -> bool {
     };
     let parts: Vec<&str> = core.split('.').collect();
     let numeric_ok = |p: &&str| {
-        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'))
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() == 1 || !p.starts_with('0'))
     };
     if parts.len() != 3 || !parts.iter().all(numeric_ok) {
         return false;

@@ -104,6 +104,9 @@ mod tests {
     #[test]
     fn fences_become_text_and_lists_get_breaks() {
         let s = clean("Intro\n\n    indented\n```json\n{\"a\": 1}\n```\n- item\ncontinued\r\n");
-        assert_eq!(s, "Intro\n\nindented\n```text\n{\"a\": 1}\n```\n- item\n\ncontinued");
+        assert_eq!(
+            s,
+            "Intro\n\nindented\n```text\n{\"a\": 1}\n```\n- item\n\ncontinued"
+        );
     }
 }

@@ -67,7 +67,11 @@ fn format(tokens: TokenStream, c: &Connector) -> Result<String, String> {
 pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
     let (inner_doc, root) = root_items(c, source);
     let type_items = types::items(c);
-    let reexport = (!type_items.is_empty()).then(|| quote!(pub use types::*;));
+    let reexport = (!type_items.is_empty()).then(|| {
+        quote!(
+            pub use types::*;
+        )
+    });
     let lib = quote! {
         #inner_doc
         #![forbid(unsafe_code)]
@@ -107,7 +111,11 @@ pub fn module(c: &Connector, source: &str) -> Result<String, String> {
     let (_, root) = root_items(c, source);
     let client_items = client::items(c);
     let type_items = types::items(c);
-    let reexport = (!type_items.is_empty()).then(|| quote!(pub use self::types::*;));
+    let reexport = (!type_items.is_empty()).then(|| {
+        quote!(
+            pub use self::types::*;
+        )
+    });
     let tokens = quote! {
         pub use self::client::Client;
         #reexport

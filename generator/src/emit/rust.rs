@@ -89,7 +89,11 @@ pub fn serde_camel(field: &str) -> String {
         }
     }
     match pascal.chars().next() {
-        Some(first) => format!("{}{}", first.to_ascii_lowercase(), &pascal[first.len_utf8()..]),
+        Some(first) => format!(
+            "{}{}",
+            first.to_ascii_lowercase(),
+            &pascal[first.len_utf8()..]
+        ),
         None => pascal,
     }
 }

@@ -33,7 +33,9 @@ fn def(d: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields, additional } => {
             let camel_hits = fields
                 .iter()
-                .filter(|f| serde_camel(bare(&f.ident)) == f.wire_name && bare(&f.ident) != f.wire_name)
+                .filter(|f| {
+                    serde_camel(bare(&f.ident)) == f.wire_name && bare(&f.ident) != f.wire_name
+                })
                 .count();
             let use_camel = camel_hits * 2 > fields.len();
             let rename_all = use_camel.then(|| quote!(#[serde(rename_all = "camelCase")]));
@@ -51,7 +53,9 @@ fn def(d: &TypeDef) -> TokenStream {
                     let w = &f.wire_name;
                     quote!(rename = #w,)
                 });
-                let skip = f.optional.then(|| quote!(skip_serializing_if = "Option::is_none",));
+                let skip = f
+                    .optional
+                    .then(|| quote!(skip_serializing_if = "Option::is_none",));
                 let attr = if rename.is_some() || skip.is_some() {
                     quote!(#[serde(#rename #skip)])
                 } else {
@@ -111,7 +115,10 @@ fn def(d: &TypeDef) -> TokenStream {
             };
             let vs = variants.iter().map(|v| {
                 let vi = ident(&v.ident);
-                let vty = v.ty.as_ref().map(ty).unwrap_or_else(|| quote!(serde_json::Value));
+                let vty =
+                    v.ty.as_ref()
+                        .map(ty)
+                        .unwrap_or_else(|| quote!(serde_json::Value));
                 let vdoc_fallback = format!("A `{}`.", bare(&v.ident));
                 let vdoc = docs::attrs(&[Some(v.doc.as_deref().unwrap_or(&vdoc_fallback))]);
                 let rename = match (tag, &v.wire) {
@@ -146,7 +153,10 @@ fn params_struct(a: &Action) -> TokenStream {
         return quote!();
     };
     let name = ident(name);
-    let doc = format!(" Optional parameters of [`Client::{0}`](super::Client::{0}).", bare(&a.ident));
+    let doc = format!(
+        " Optional parameters of [`Client::{0}`](super::Client::{0}).",
+        bare(&a.ident)
+    );
     let fields = a.params.iter().filter(|p| !p.required).map(|p| {
         let fname = ident(&p.ident);
         let fty = ty(&p.ty);
@@ -187,7 +197,8 @@ fn outcome_enums(a: &Action) -> TokenStream {
     let method = bare(&a.ident);
     if let Outcome::Enum(name) = &a.success_type {
         let name = ident(name);
-        let doc = format!(" Successful responses of [`Client::{method}`](super::Client::{method}).");
+        let doc =
+            format!(" Successful responses of [`Client::{method}`](super::Client::{method}).");
         let vs = a.success.iter().map(|c| {
             let vi = ident(&c.variant);
             let vdoc = docs::attrs(&[Some(&status_doc(c))]);
@@ -210,7 +221,8 @@ fn outcome_enums(a: &Action) -> TokenStream {
     }
     if let Outcome::Enum(name) = &a.error_type {
         let name = ident(name);
-        let doc = format!(" Error bodies of [`Client::{method}`](super::Client::{method}), by status.");
+        let doc =
+            format!(" Error bodies of [`Client::{method}`](super::Client::{method}), by status.");
         let vs = a.errors.iter().filter_map(|c| match &c.body {
             ResponseBody::Json(t) => {
                 let vi = ident(&c.variant);

@@ -5,10 +5,32 @@
 //! - [`Loaded::document`] is one JSON value with every external `$ref` resolved and bundled;
 //!   only internal `#/...` refs remain, and every one of them resolves.
 //! - [`SourceSet::locate`] maps a JSON pointer into the bundled document to file/line/column.
+//!
+//! The steps, one file each:
+//! - [`source`]: decoding (BOM, UTF-16, Windows-1252), format detection by content, parsing
+//!   (JSON via serde_json, YAML via serde_yaml in `yaml`);
+//! - `detect`: OpenAPI 3.0 / 3.1 / 3.2 or Swagger 2.0;
+//! - `bundle`: external `$ref`s (schemas hoisted into `components/schemas`, the rest inlined);
+//! - `refs`: internal refs checked (dangling refs and pure ref cycles replaced by `{}`);
+//! - `locate`: pointer → line/column on the kept source text, lazily;
+//! - `walk`: which positions hold schemas.
 
+mod bundle;
+mod detect;
+mod locate;
+mod refs;
+pub mod source;
+pub(crate) mod walk;
+mod yaml;
+
+use std::collections::HashMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::diagnostics::{Diagnostics, Location};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+pub use source::{detect_format, Format};
 
 /// Which kind of definition a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,25 +47,109 @@ pub enum SpecVersion {
     Unknown,
 }
 
+/// One file read while loading, with its text kept for locating.
+struct SourceFile {
+    path: PathBuf,
+    text: String,
+    format: Format,
+    lines: OnceLock<locate::LineIndex>,
+    json_cache: locate::JsonCache,
+}
+
 /// The files a document was read from, for locating diagnostics.
-#[derive(Clone, Debug, Default)]
+///
+/// Cheap to clone (shared). Holds every file's text; line indexes and JSON container
+/// indexes are built lazily, the first time something in that file is located.
+#[derive(Clone, Default)]
 pub struct SourceSet {
-    root: PathBuf,
+    files: Arc<Vec<SourceFile>>,
+    /// bundled-pointer prefix → (file index, pointer inside that file)
+    mounts: Arc<HashMap<String, (usize, String)>>,
+}
+
+impl fmt::Debug for SourceSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SourceSet")
+            .field("files", &self.paths_read())
+            .field("mounts", &self.mounts.len())
+            .finish()
+    }
+}
+
+/// The (file, pointer inside it) a bundled pointer came from: the longest mounted prefix wins.
+pub(crate) fn resolve_mount(
+    mounts: &HashMap<String, (usize, String)>,
+    ptr: &str,
+) -> (usize, String) {
+    if mounts.is_empty() {
+        return (0, ptr.to_string());
+    }
+    let mut end = ptr.len();
+    loop {
+        let prefix = &ptr[..end];
+        if let Some((file, inner)) = mounts.get(prefix) {
+            return (*file, format!("{inner}{}", &ptr[end..]));
+        }
+        match prefix.rfind('/') {
+            Some(i) => end = i,
+            None => return (0, ptr.to_string()),
+        }
+    }
 }
 
 impl SourceSet {
-    /// Locates a JSON pointer into the bundled document.
-    pub fn locate(&self, bundled_pointer: &str) -> Location {
-        Location {
-            file: self.root.clone(),
-            line: 0,
-            column: 0,
-            json_pointer: bundled_pointer.to_string(),
+    fn new(files: Vec<SourceFile>, mounts: HashMap<String, (usize, String)>) -> Self {
+        Self {
+            files: Arc::new(files),
+            mounts: Arc::new(mounts),
         }
     }
+
+    /// The file and the pointer inside it that a bundled pointer came from.
+    pub fn origin(&self, bundled_pointer: &str) -> (PathBuf, String) {
+        let (file, inner) = resolve_mount(&self.mounts, bundled_pointer);
+        let path = self
+            .files
+            .get(file)
+            .map(|f| f.path.clone())
+            .unwrap_or_default();
+        (path, inner)
+    }
+
+    fn locate_in(&self, file: usize, inner: String) -> Location {
+        let Some(f) = self.files.get(file) else {
+            return Location {
+                json_pointer: inner,
+                ..Location::default()
+            };
+        };
+        let toks = locate::tokens(&inner);
+        let offset = match f.format {
+            Format::Json => locate::find_json(&f.text, &toks, Some(&f.json_cache)),
+            Format::Yaml => locate::find_yaml(&f.text, &toks),
+        };
+        let lines = f.lines.get_or_init(|| locate::LineIndex::new(&f.text));
+        let (line, column) = lines.line_col(&f.text, offset);
+        Location {
+            file: f.path.clone(),
+            line,
+            column,
+            json_pointer: inner,
+        }
+    }
+
+    /// Locates a JSON pointer into the bundled document: the file it came from, the pointer
+    /// inside that file, and the 1-based line/column of the node (of its key, for object
+    /// members). A pointer that does not exist in the text gets its nearest existing ancestor's
+    /// line/column.
+    pub fn locate(&self, bundled_pointer: &str) -> Location {
+        let (file, inner) = resolve_mount(&self.mounts, bundled_pointer);
+        self.locate_in(file, inner)
+    }
+
     /// Every file read (root first), for `cargo:rerun-if-changed`.
     pub fn paths_read(&self) -> Vec<PathBuf> {
-        vec![self.root.clone()]
+        self.files.iter().map(|f| f.path.clone()).collect()
     }
 }
 
@@ -63,14 +169,17 @@ pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<Loaded> {
     match std::fs::read(path) {
         Ok(bytes) => load_bytes(path, &bytes, diags),
         Err(e) => {
-            diags.push(crate::diagnostics::Diagnostic::error(
-                "load/io",
-                format!("cannot read {}: {e}", path.display()),
-                Location {
-                    file: path.to_path_buf(),
-                    ..Location::default()
-                },
-            ));
+            diags.push(
+                Diagnostic::error(
+                    "load/io",
+                    format!("cannot read {}: {e}", path.display()),
+                    Location {
+                        file: path.to_path_buf(),
+                        ..Location::default()
+                    },
+                )
+                .with_hint("check that the path exists and is readable"),
+            );
             None
         }
     }
@@ -78,28 +187,87 @@ pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<Loaded> {
 
 /// Loads a definition from bytes; `name` names it in diagnostics and is the base for relative `$ref`s.
 pub fn load_bytes(name: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Loaded> {
-    let text = String::from_utf8_lossy(bytes);
-    let document: serde_json::Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.push(crate::diagnostics::Diagnostic::error(
-                "load/json-syntax",
-                e.to_string(),
+    let text = source::decode(name, bytes, diags);
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "load/not-a-definition",
+                "the file is empty",
                 Location {
                     file: name.to_path_buf(),
-                    line: e.line(),
-                    column: e.column(),
+                    line: 1,
+                    column: 1,
                     json_pointer: String::new(),
                 },
-            ));
+            )
+            .with_hint("give an OpenAPI 3.x or Swagger 2.0 definition"),
+        );
+        return None;
+    }
+    let parsed = source::parse(name, text, diags);
+    let mut document = parsed.value?;
+    let version = match detect::detect(&document) {
+        Ok(v) => v,
+        Err((code, message, hint, ptr)) => {
+            let (line, column) = locate::locate_in_text(&parsed.text, parsed.format, &ptr);
+            let mut d = Diagnostic::error(
+                code,
+                message,
+                Location {
+                    file: name.to_path_buf(),
+                    line,
+                    column,
+                    json_pointer: ptr,
+                },
+            );
+            if let Some(h) = hint {
+                d = d.with_hint(h);
+            }
+            diags.push(d);
             return None;
         }
     };
+    let root = bundle::FileRec {
+        path: name.to_path_buf(),
+        text: parsed.text,
+        format: parsed.format,
+        value: None,
+    };
+    let bundled = bundle::bundle(root, &mut document, version, diags);
+    let files = bundled
+        .files
+        .into_iter()
+        .map(|f| SourceFile {
+            path: f.path,
+            text: f.text,
+            format: f.format,
+            lines: OnceLock::new(),
+            json_cache: Mutex::new(HashMap::new()),
+        })
+        .collect();
+    let sources = SourceSet::new(files, bundled.mounts);
+    let mut seen = std::collections::HashSet::new();
+    for p in bundled.diags {
+        if !seen.insert((p.code, p.file, p.pointer.clone(), p.message.clone())) {
+            continue;
+        }
+        let location = sources.locate_in(p.file, p.pointer);
+        let mut d = Diagnostic {
+            severity: p.severity,
+            code: p.code,
+            message: p.message,
+            location,
+            hint: None,
+        };
+        if let Some(h) = p.hint {
+            d = d.with_hint(h);
+        }
+        diags.push(d);
+    }
+    refs::validate(&mut document, &sources, diags);
     Some(Loaded {
         document,
-        version: SpecVersion::Unknown,
-        sources: SourceSet {
-            root: name.to_path_buf(),
-        },
+        version,
+        sources,
     })
 }

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{
-    Operation, Parameter, ParameterSchemaOrContent, PathStyle, ReferenceOr, RequestBody,
-    Response, StatusCode,
+    Operation, Parameter, ParameterSchemaOrContent, PathStyle, ReferenceOr, RequestBody, Response,
+    StatusCode,
 };
 
 use super::names::{bare, pascal_ident, snake_ident, Namer};
@@ -51,7 +51,9 @@ pub fn build(
             ReferenceOr::Reference { reference } => {
                 diags.push(Diagnostic::error(
                     "ref/unresolved-path-item",
-                    format!("path item reference `{reference}` was not bundled; the path is skipped"),
+                    format!(
+                        "path item reference `{reference}` was not bundled; the path is skipped"
+                    ),
                     sources.locate(&path_ptr),
                 ));
                 continue;
@@ -186,13 +188,15 @@ impl<'a> ActionCtx<'a> {
         path_params: &'a [ReferenceOr<Parameter>],
     ) -> Vec<Param> {
         let resolve = |p: &'a ReferenceOr<Parameter>| {
-            self.resolver
-                .resolve(p, "parameters", |c| &c.parameters)
+            self.resolver.resolve(p, "parameters", |c| &c.parameters)
         };
         // Operation parameters override path-item parameters with the same name and location.
         let mut merged: Vec<(std::borrow::Cow<'a, Parameter>, String)> = Vec::new();
         for (i, p) in path_params.iter().enumerate() {
-            let ptr = pointer::push(&pointer::push(&self.ptr_parent(), "parameters"), &i.to_string());
+            let ptr = pointer::push(
+                &pointer::push(&self.ptr_parent(), "parameters"),
+                &i.to_string(),
+            );
             match resolve(p) {
                 Some(p) => merged.push((p, ptr)),
                 None => diags.push(self.unresolved(p, &ptr)),
@@ -203,7 +207,8 @@ impl<'a> ActionCtx<'a> {
             match resolve(p) {
                 Some(p) => {
                     let key = (p.parameter_data_ref().name.clone(), location(&p));
-                    merged.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location(q)) != key);
+                    merged
+                        .retain(|(q, _)| (q.parameter_data_ref().name.clone(), location(q)) != key);
                     merged.push((p, ptr));
                 }
                 None => diags.push(self.unresolved(p, &ptr)),
@@ -223,12 +228,18 @@ impl<'a> ActionCtx<'a> {
             if loc == ParamLocation::Path && !placeholders.contains(&data.name) {
                 diags.push(Diagnostic::warning(
                     "model/path-param-unused",
-                    format!("path parameter `{}` does not appear in `{path}`; it is ignored", data.name),
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`; it is ignored",
+                        data.name
+                    ),
                     self.sources.locate(ptr),
                 ));
                 continue;
             }
-            if out.iter().any(|q| q.wire_name == data.name && q.location == loc) {
+            if out
+                .iter()
+                .any(|q| q.wire_name == data.name && q.location == loc)
+            {
                 continue;
             }
             let ctx = format!("{}{}", self.type_prefix, pascal_ident(&data.name, "Param"));
@@ -236,26 +247,24 @@ impl<'a> ActionCtx<'a> {
                 ParameterSchemaOrContent::Schema(s) => {
                     space.type_for(s, &ctx, &pointer::push(ptr, "schema"))
                 }
-                ParameterSchemaOrContent::Content(c) => match c.values().next().and_then(|m| m.schema.as_ref()) {
-                    Some(s) => space.type_for(s, &ctx, &pointer::push(ptr, "content")),
-                    None => RustType::String,
-                },
+                ParameterSchemaOrContent::Content(c) => {
+                    match c.values().next().and_then(|m| m.schema.as_ref()) {
+                        Some(s) => space.type_for(s, &ctx, &pointer::push(ptr, "content")),
+                        None => RustType::String,
+                    }
+                }
             };
             let required = data.required || loc == ParamLocation::Path;
-            let ty = if required {
-                match ty {
-                    RustType::Option(inner) => *inner,
-                    t => t,
-                }
-            } else {
-                match ty {
-                    RustType::Option(inner) => *inner,
-                    t => t,
-                }
+            // Optional parameters get their `Option` from the params struct.
+            let ty = match ty {
+                RustType::Option(inner) => *inner,
+                t => t,
             };
             let style = match &**p {
                 Parameter::Query { style, .. } => {
-                    let explode = data.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                    let explode = data
+                        .explode
+                        .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
                     match style {
                         openapiv3::QueryStyle::Form if explode => QueryStyle::Form,
                         openapiv3::QueryStyle::Form => QueryStyle::FormNoExplode,
@@ -290,7 +299,10 @@ impl<'a> ActionCtx<'a> {
         }
         // Every placeholder needs a value.
         for name in placeholders {
-            if !out.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            if !out
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            {
                 diags.push(
                     Diagnostic::warning(
                         "model/path-param-missing",
@@ -315,8 +327,14 @@ impl<'a> ActionCtx<'a> {
         // Required first (path ones in template order), then optional, stable otherwise.
         let order = placeholders_order(path);
         out.sort_by_key(|p| {
-            let path_pos = order.iter().position(|n| *n == p.wire_name && p.location == ParamLocation::Path);
-            (!p.required, p.location != ParamLocation::Path, path_pos.unwrap_or(usize::MAX))
+            let path_pos = order
+                .iter()
+                .position(|n| *n == p.wire_name && p.location == ParamLocation::Path);
+            (
+                !p.required,
+                p.location != ParamLocation::Path,
+                path_pos.unwrap_or(usize::MAX),
+            )
         });
         out
     }
@@ -347,7 +365,10 @@ impl<'a> ActionCtx<'a> {
         body: &'a ReferenceOr<RequestBody>,
     ) -> Option<Body> {
         let ptr = pointer::push(&self.ptr, "requestBody");
-        let Some(b) = self.resolver.resolve(body, "requestBodies", |c| &c.request_bodies) else {
+        let Some(b) = self
+            .resolver
+            .resolve(body, "requestBodies", |c| &c.request_bodies)
+        else {
             diags.push(self.unresolved(body, &ptr));
             return None;
         };
@@ -374,9 +395,10 @@ impl<'a> ActionCtx<'a> {
                     .as_ref()
                     .and_then(|s| match s {
                         ReferenceOr::Item(s) => Some(s.clone()),
-                        ReferenceOr::Reference { reference } => {
-                            self.resolver.by_pointer::<openapiv3::Schema>(reference).map(|c| c.into_owned())
-                        }
+                        ReferenceOr::Reference { reference } => self
+                            .resolver
+                            .by_pointer::<openapiv3::Schema>(reference)
+                            .map(|c| c.into_owned()),
                     })
                     .map(|s| match &s.schema_kind {
                         openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => {
@@ -544,7 +566,9 @@ impl<'a> ActionCtx<'a> {
             if let Some(bad) = names.iter().find(|n| !known.contains(n.as_str())) {
                 diags.push(Diagnostic::warning(
                     "auth/unknown-scheme",
-                    format!("security requirement names `{bad}`, which is not a usable security scheme"),
+                    format!(
+                        "security requirement names `{bad}`, which is not a usable security scheme"
+                    ),
                     self.sources.locate(&pointer::push(&self.ptr, "security")),
                 ));
                 continue;

@@ -73,17 +73,26 @@ pub fn schemes(
                         )
                         .with_hint("set the Authorization header through a custom reqwest client if the server needs another scheme"),
                     );
-                    (AuthKind::Bearer, format!("http {other}"), description.clone())
+                    (
+                        AuthKind::Bearer,
+                        format!("http {other}"),
+                        description.clone(),
+                    )
                 }
             },
             SecurityScheme::OAuth2 { description, .. } => {
                 (AuthKind::Bearer, "oauth2".into(), description.clone())
             }
-            SecurityScheme::OpenIDConnect { description, .. } => {
-                (AuthKind::Bearer, "openIdConnect".into(), description.clone())
-            }
+            SecurityScheme::OpenIDConnect { description, .. } => (
+                AuthKind::Bearer,
+                "openIdConnect".into(),
+                description.clone(),
+            ),
         };
-        let (method, _) = namer.claim(&format!("with_{}", super::names::bare(&snake_ident(name, "auth")).trim_end_matches('_')));
+        let (method, _) = namer.claim(&format!(
+            "with_{}",
+            super::names::bare(&snake_ident(name, "auth")).trim_end_matches('_')
+        ));
         out.push(AuthScheme {
             name: name.clone(),
             method: super::names::bare(&method).to_string(),

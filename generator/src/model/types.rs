@@ -247,6 +247,14 @@ pub struct TypeDef {
     pub pointer: String,
 }
 
+/// Properties, required names, additionalProperties and nested allOf of one object schema.
+type ObjectParts<'s> = (
+    Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    &'s [String],
+    Option<&'s AdditionalProperties>,
+    &'s [ReferenceOr<Schema>],
+);
+
 /// A borrowed view of an object schema, whichever way openapiv3 parsed it.
 struct ObjectView<'s> {
     properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -278,11 +286,42 @@ impl<'a> TypeSpace<'a> {
             resolver,
             sources,
             namer: Namer::with_reserved(&[
-                "Client", "Result", "Option", "Box", "Vec", "String", "Some", "None", "Ok",
-                "Err", "Default", "Clone", "Copy", "Send", "Sync", "Sized", "Drop", "Fn",
-                "FnMut", "FnOnce", "From", "Into", "Iterator", "IntoIterator", "ToString",
-                "ToOwned", "PartialEq", "Eq", "PartialOrd", "Ord", "Debug", "Serialize",
-                "Deserialize", "Extend", "AsRef", "AsMut",
+                "Client",
+                "Result",
+                "Option",
+                "Box",
+                "Vec",
+                "String",
+                "Some",
+                "None",
+                "Ok",
+                "Err",
+                "Default",
+                "Clone",
+                "Copy",
+                "Send",
+                "Sync",
+                "Sized",
+                "Drop",
+                "Fn",
+                "FnMut",
+                "FnOnce",
+                "From",
+                "Into",
+                "Iterator",
+                "IntoIterator",
+                "ToString",
+                "ToOwned",
+                "PartialEq",
+                "Eq",
+                "PartialOrd",
+                "Ord",
+                "Debug",
+                "Serialize",
+                "Deserialize",
+                "Extend",
+                "AsRef",
+                "AsMut",
             ]),
             defs: Vec::new(),
             components: HashMap::new(),
@@ -321,7 +360,9 @@ impl<'a> TypeSpace<'a> {
             match schema {
                 ReferenceOr::Item(s) => {
                     if let Ok(canon) = serde_json::to_string(s) {
-                        self.dedup.entry(canon).or_insert_with(|| RustType::Named(name.clone()));
+                        self.dedup
+                            .entry(canon)
+                            .or_insert_with(|| RustType::Named(name.clone()));
                     }
                     self.define_named(&name, s, &ptr);
                 }
@@ -349,7 +390,6 @@ impl<'a> TypeSpace<'a> {
     pub fn claim_name(&mut self, wanted: &str) -> String {
         self.namer.claim(&pascal_ident(wanted, "Type")).0
     }
-
 
     /// The type for a schema or reference; `ctx` names inline types.
     pub fn type_for(&mut self, schema: &ReferenceOr<Schema>, ctx: &str, ptr: &str) -> RustType {
@@ -450,9 +490,9 @@ impl<'a> TypeSpace<'a> {
                 let item_ctx = format!("{ctx}Item");
                 let item_ptr = pointer::push(ptr, "items");
                 match &a.items {
-                    Some(items) => RustType::Vec(Box::new(self.type_for_boxed(
-                        items, &item_ctx, &item_ptr,
-                    ))),
+                    Some(items) => {
+                        RustType::Vec(Box::new(self.type_for_boxed(items, &item_ctx, &item_ptr)))
+                    }
                     None => RustType::Vec(Box::new(RustType::Value)),
                 }
             }
@@ -552,7 +592,8 @@ impl<'a> TypeSpace<'a> {
             _ => pascal_ident(ctx, "Type"),
         };
         let (name, _) = self.namer.claim(&wanted);
-        self.dedup.insert(canon.clone(), RustType::Named(name.clone()));
+        self.dedup
+            .insert(canon.clone(), RustType::Named(name.clone()));
         match build(self, &name) {
             Some(def) => {
                 let def = TypeDef {
@@ -575,10 +616,17 @@ impl<'a> TypeSpace<'a> {
         let kind = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().flatten().count() > 0 => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
-                self.string_enum_def(name, &values, schema, ptr).map(|d| d.kind)
+                self.string_enum_def(name, &values, schema, ptr)
+                    .map(|d| d.kind)
             }
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
-                Some(self.struct_kind(name, &o.properties, &o.required, o.additional_properties.as_ref(), ptr))
+                Some(self.struct_kind(
+                    name,
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    ptr,
+                ))
             }
             SchemaKind::Any(any)
                 if !any.properties.is_empty()
@@ -586,13 +634,21 @@ impl<'a> TypeSpace<'a> {
                     && any.one_of.is_empty()
                     && any.any_of.is_empty() =>
             {
-                Some(self.struct_kind(name, &any.properties, &any.required, any.additional_properties.as_ref(), ptr))
+                Some(self.struct_kind(
+                    name,
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    ptr,
+                ))
             }
-            SchemaKind::OneOf { one_of } => Some(self.union_kind(name, schema, one_of, ptr, "oneOf")),
-            SchemaKind::AnyOf { any_of } => Some(self.union_kind(name, schema, any_of, ptr, "anyOf")),
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
-                self.all_of_kind(name, all_of, ptr)
+            SchemaKind::OneOf { one_of } => {
+                Some(self.union_kind(name, schema, one_of, ptr, "oneOf"))
             }
+            SchemaKind::AnyOf { any_of } => {
+                Some(self.union_kind(name, schema, any_of, ptr, "anyOf"))
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.all_of_kind(name, all_of, ptr),
             _ => None,
         };
         let kind = match kind {
@@ -603,7 +659,11 @@ impl<'a> TypeSpace<'a> {
                 let mut plain = schema.clone();
                 plain.schema_data.nullable = false;
                 let t = self.inline(&plain, &format!("{name}Value"), ptr);
-                let t = if schema.schema_data.nullable { t.optional() } else { t };
+                let t = if schema.schema_data.nullable {
+                    t.optional()
+                } else {
+                    t
+                };
                 TypeKind::Alias(t)
             }
         };
@@ -655,14 +715,19 @@ impl<'a> TypeSpace<'a> {
         if view.properties.is_empty() {
             return match view.additional {
                 Some(AdditionalProperties::Schema(s)) => {
-                    let t = self.type_for(s, &format!("{ctx}Value"), &pointer::push(ptr, "additionalProperties"));
+                    let t = self.type_for(
+                        s,
+                        &format!("{ctx}Value"),
+                        &pointer::push(ptr, "additionalProperties"),
+                    );
                     RustType::Map(Box::new(t))
                 }
                 _ => RustType::JsonObject,
             };
         }
         self.dedup_or(schema, ctx, ptr, |space, name| {
-            let kind = space.struct_kind(name, view.properties, view.required, view.additional, ptr);
+            let kind =
+                space.struct_kind(name, view.properties, view.required, view.additional, ptr);
             Some(TypeDef {
                 name: name.to_string(),
                 doc: schema_doc(schema),
@@ -734,14 +799,24 @@ impl<'a> TypeSpace<'a> {
         // Drop `{}`/null-only members (normalize turns `null` members into `nullable`).
         let members: Vec<&ReferenceOr<Schema>> = members.iter().collect();
         if members.len() == 1 {
-            let t = self.type_for(members[0], ctx, &pointer::push(&pointer::push(ptr, keyword), "0"));
+            let t = self.type_for(
+                members[0],
+                ctx,
+                &pointer::push(&pointer::push(ptr, keyword), "0"),
+            );
             return t;
         }
         if members.is_empty() {
             return RustType::Value;
         }
         self.dedup_or(schema, ctx, ptr, |space, name| {
-            let kind = space.union_kind(name, schema, &members.iter().map(|m| (*m).clone()).collect::<Vec<_>>(), ptr, keyword);
+            let kind = space.union_kind(
+                name,
+                schema,
+                &members.iter().map(|m| (*m).clone()).collect::<Vec<_>>(),
+                ptr,
+                keyword,
+            );
             Some(TypeDef {
                 name: name.to_string(),
                 doc: schema_doc(schema),
@@ -830,7 +905,10 @@ impl<'a> TypeSpace<'a> {
                 continue;
             }
             let hint = ty.variant_hint();
-            let short = hint.strip_prefix(name).filter(|s| !s.is_empty()).unwrap_or(&hint);
+            let short = hint
+                .strip_prefix(name)
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&hint);
             let (ident, _) = namer.claim(bare(&pascal_ident(short, "Variant")));
             let doc = match m {
                 ReferenceOr::Item(s) => schema_doc(s),
@@ -856,9 +934,19 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn all_of(&mut self, schema: &Schema, members: &[ReferenceOr<Schema>], ctx: &str, ptr: &str) -> RustType {
+    fn all_of(
+        &mut self,
+        schema: &Schema,
+        members: &[ReferenceOr<Schema>],
+        ctx: &str,
+        ptr: &str,
+    ) -> RustType {
         if members.len() == 1 {
-            return self.type_for(&members[0], ctx, &pointer::push(&pointer::push(ptr, "allOf"), "0"));
+            return self.type_for(
+                &members[0],
+                ctx,
+                &pointer::push(&pointer::push(ptr, "allOf"), "0"),
+            );
         }
         let mut plain = schema.clone();
         plain.schema_data.nullable = false;
@@ -867,7 +955,8 @@ impl<'a> TypeSpace<'a> {
             return existing.clone();
         }
         let (name, _) = self.namer.claim(&pascal_ident(ctx, "Type"));
-        self.dedup.insert(canon.clone(), RustType::Named(name.clone()));
+        self.dedup
+            .insert(canon.clone(), RustType::Named(name.clone()));
         match self.all_of_kind(&name, members, ptr) {
             Some(kind) => {
                 self.push_def(TypeDef {
@@ -890,13 +979,25 @@ impl<'a> TypeSpace<'a> {
 
     /// Merges `allOf` members that are objects into one struct. Returns `None` (→ Value or alias)
     /// when a member is not an object.
-    fn all_of_kind(&mut self, name: &str, members: &[ReferenceOr<Schema>], ptr: &str) -> Option<TypeKind> {
+    fn all_of_kind(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        ptr: &str,
+    ) -> Option<TypeKind> {
         let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional: Option<AdditionalProperties> = None;
         let mut ok = true;
         for m in members {
-            self.collect_object(m, &mut properties, &mut required, &mut additional, &mut ok, 0);
+            self.collect_object(
+                m,
+                &mut properties,
+                &mut required,
+                &mut additional,
+                &mut ok,
+                0,
+            );
         }
         if !ok || properties.is_empty() {
             if members.len() > 1 {
@@ -934,12 +1035,7 @@ impl<'a> TypeSpace<'a> {
                 }
             },
         };
-        let (props, req, add, nested): (
-            Option<&IndexMap<String, ReferenceOr<Box<Schema>>>>,
-            &[String],
-            Option<&AdditionalProperties>,
-            &[ReferenceOr<Schema>],
-        ) = match &schema.schema_kind {
+        let (props, req, add, nested): ObjectParts<'_> = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => (
                 Some(&o.properties),
                 &o.required,
@@ -947,8 +1043,17 @@ impl<'a> TypeSpace<'a> {
                 &[],
             ),
             SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
-            SchemaKind::Any(a) if a.one_of.is_empty() && a.any_of.is_empty() && (a.typ.is_none() || a.typ.as_deref() == Some("object")) => {
-                (Some(&a.properties), &a.required, a.additional_properties.as_ref(), &a.all_of)
+            SchemaKind::Any(a)
+                if a.one_of.is_empty()
+                    && a.any_of.is_empty()
+                    && (a.typ.is_none() || a.typ.as_deref() == Some("object")) =>
+            {
+                (
+                    Some(&a.properties),
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    &a.all_of,
+                )
             }
             _ => {
                 *ok = false;
@@ -981,7 +1086,10 @@ impl<'a> TypeSpace<'a> {
         for def in &mut self.defs {
             if let TypeKind::Struct { fields, .. } = &mut def.kind {
                 for f in fields.iter_mut() {
-                    if self.tag_fields.contains(&(def.name.clone(), f.wire_name.clone())) {
+                    if self
+                        .tag_fields
+                        .contains(&(def.name.clone(), f.wire_name.clone()))
+                    {
                         f.ty = f.ty.clone().optional();
                         f.optional = true;
                     }
@@ -1110,7 +1218,9 @@ impl<'a> TypeSpace<'a> {
 /// Named types held directly (not behind Vec/Map/Box) by a definition.
 fn direct_types(kind: &TypeKind) -> Vec<&str> {
     match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| f.ty.direct_named()).collect(),
+        TypeKind::Struct { fields, .. } => {
+            fields.iter().filter_map(|f| f.ty.direct_named()).collect()
+        }
         TypeKind::Union { variants, .. } => variants
             .iter()
             .filter_map(|v| v.ty.as_ref().and_then(RustType::direct_named))
@@ -1180,7 +1290,9 @@ fn is_plain_object(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
         SchemaKind::AllOf { .. } => true,
-        SchemaKind::Any(a) => !a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty(),
+        SchemaKind::Any(a) => {
+            !a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty()
+        }
         _ => false,
     }
 }
@@ -1245,4 +1357,3 @@ pub fn resolve_security<'o>(
         ReferenceOr::Reference { .. } => None,
     }
 }
-

@@ -3,9 +3,19 @@
 //! CONTRACT: [`normalize`] returns the 3.0 JSON value (what `connectorkit convert` prints)
 //! and the typed `openapiv3::OpenAPI` the model is built from. Pieces that fail to
 //! deserialize are dropped with a located diagnostic; the rest goes on.
+//!
+//! Steps: `openapi32` (3.2 → 3.1), `openapi31` (3.1 → 3.0), `fixups` (pre-fixes for
+//! `openapiv3`'s strictness, every version), `deserialize` (piecewise into `openapiv3`).
+//! Swagger 2.0 is not converted yet (`normalize/swagger2-unsupported`).
 
-use crate::diagnostics::Diagnostics;
-use crate::load::Loaded;
+mod deserialize;
+mod fixups;
+mod openapi31;
+mod openapi32;
+mod schemas;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::load::{Loaded, SourceSet, SpecVersion};
 
 /// A normalized OpenAPI 3.0 document.
 #[derive(Clone, Debug)]
@@ -16,18 +26,78 @@ pub struct Normalized {
     pub openapi: openapiv3::OpenAPI,
 }
 
-/// Normalizes a loaded document to OpenAPI 3.0.
-pub fn normalize(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Normalized> {
-    let value = loaded.document.clone();
-    match serde_json::from_value::<openapiv3::OpenAPI>(value.clone()) {
-        Ok(openapi) => Some(Normalized { value, openapi }),
-        Err(e) => {
-            diags.push(crate::diagnostics::Diagnostic::error(
-                "normalize/openapi",
-                e.to_string(),
-                loaded.sources.locate(""),
-            ));
-            None
+/// Diagnostics found while normalizing, located at the end (pointers into the document).
+#[derive(Default)]
+pub(crate) struct Ctx3 {
+    pending: Vec<(Severity, &'static str, String, String)>,
+    /// True when the document was converted from 3.1/3.2.
+    downgraded: bool,
+}
+
+impl Ctx3 {
+    fn warn(&mut self, code: &'static str, message: impl Into<String>, ptr: &str) {
+        self.pending
+            .push((Severity::Warning, code, message.into(), ptr.to_string()));
+    }
+    fn error(&mut self, code: &'static str, message: impl Into<String>, ptr: &str) {
+        self.pending
+            .push((Severity::Error, code, message.into(), ptr.to_string()));
+    }
+    fn flush(&mut self, sources: &SourceSet, diags: &mut Diagnostics) {
+        for (severity, code, message, ptr) in self.pending.drain(..) {
+            diags.push(Diagnostic {
+                severity,
+                code,
+                message,
+                location: sources.locate(&ptr),
+                hint: None,
+            });
         }
     }
+}
+
+/// Normalizes a loaded document to OpenAPI 3.0.
+pub fn normalize(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Normalized> {
+    let mut cx = Ctx3::default();
+    let mut value = loaded.document.clone();
+    match loaded.version {
+        SpecVersion::OpenApi30 => {}
+        SpecVersion::OpenApi31 => openapi31::downgrade(&mut value, &mut cx),
+        SpecVersion::OpenApi32 => {
+            cx.warn(
+                "normalize/openapi-3.2",
+                "OpenAPI 3.2 is read as 3.1: 3.2-only fields are dropped or kept as extensions",
+                "/openapi",
+            );
+            openapi32::downgrade(&mut value, &mut cx);
+            openapi31::downgrade(&mut value, &mut cx);
+        }
+        SpecVersion::Swagger20 => {
+            diags.push(
+                Diagnostic::error(
+                    "normalize/swagger2-unsupported",
+                    "Swagger 2.0 definitions are not converted yet",
+                    loaded.sources.locate("/swagger"),
+                )
+                .with_hint("convert the definition to OpenAPI 3.0 first"),
+            );
+            return None;
+        }
+        SpecVersion::Unknown => {
+            diags.push(Diagnostic::error(
+                "normalize/unknown-format",
+                "the document is not a recognised API definition",
+                loaded.sources.locate(""),
+            ));
+            return None;
+        }
+    }
+    cx.downgraded = loaded.version != SpecVersion::OpenApi30;
+    fixups::apply(&mut value, &mut cx);
+    let openapi = deserialize::piecewise(&mut value, &mut cx);
+    cx.flush(&loaded.sources, diags);
+    Some(Normalized {
+        value,
+        openapi: openapi?,
+    })
 }

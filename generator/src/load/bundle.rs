@@ -1,0 +1,473 @@
+//! External `$ref` resolution: every file a document refers to is read and bundled into the
+//! root document. Schemas are hoisted into `#/components/schemas/<Name>` (Swagger 2.0:
+//! `#/definitions/<Name>`), anything else is inlined; the places content came from are
+//! recorded as mounts (bundled-pointer prefix → file and pointer inside it).
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
+
+use super::source::{self, Format};
+use super::walk::Ctx;
+use super::SpecVersion;
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::pointer;
+
+/// A file read while loading (index 0 is the root).
+pub(crate) struct FileRec {
+    pub path: PathBuf,
+    pub text: String,
+    pub format: Format,
+    /// Parsed content; `None` for the root (being bundled) and for files that failed to parse.
+    pub value: Option<Value>,
+}
+
+/// A diagnostic whose line/column is computed once all files are known.
+pub(crate) struct PendingDiag {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+    pub file: usize,
+    pub pointer: String,
+}
+
+/// Bundling output.
+pub(crate) struct Bundled {
+    pub files: Vec<FileRec>,
+    pub mounts: HashMap<String, (usize, String)>,
+    pub diags: Vec<PendingDiag>,
+}
+
+enum Target {
+    /// Keep the ref as it is (internal to the root).
+    Internal,
+    /// Internal to the root, rewritten (a file's ref back into the root file).
+    Rewrite(String),
+    /// (file, fragment pointer)
+    External(usize, String),
+}
+
+struct Bundler<'d> {
+    files: Vec<FileRec>,
+    by_path: HashMap<PathBuf, usize>,
+    mounts: HashMap<String, (usize, String)>,
+    hoisted: HashMap<(usize, String), String>,
+    names: HashSet<String>,
+    pending: Vec<(String, Value)>,
+    inlining: Vec<(usize, String)>,
+    diags: Vec<PendingDiag>,
+    top_base: &'static str,
+    syntax_diags: &'d mut Diagnostics,
+}
+
+/// Bundles every external `$ref` of `root` (the content of `root_file`).
+pub(crate) fn bundle(
+    root_file: FileRec,
+    root: &mut Value,
+    version: SpecVersion,
+    diags: &mut Diagnostics,
+) -> Bundled {
+    let top_base = if version == SpecVersion::Swagger20 {
+        "/definitions"
+    } else {
+        "/components/schemas"
+    };
+    let mut by_path = HashMap::new();
+    if let Ok(canon) = std::fs::canonicalize(&root_file.path) {
+        by_path.insert(canon, 0);
+    }
+    let mut b = Bundler {
+        files: vec![root_file],
+        by_path,
+        mounts: HashMap::new(),
+        hoisted: HashMap::new(),
+        names: HashSet::new(),
+        pending: Vec::new(),
+        inlining: Vec::new(),
+        diags: Vec::new(),
+        top_base,
+        syntax_diags: diags,
+    };
+    // Names already taken, and component entries that are just an external ref: the
+    // referenced schema takes that entry's name.
+    let entries: Vec<(String, String)> = root
+        .pointer(top_base)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let r = v.get("$ref").and_then(Value::as_str).unwrap_or("");
+                    (k.clone(), r.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for (name, r) in &entries {
+        b.names.insert(name.clone());
+        if !r.is_empty() && !r.starts_with('#') && !is_remote(r) {
+            if let Ok(Target::External(f, frag)) = b.target(0, r) {
+                b.hoisted.entry((f, frag)).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    let mut ptr = String::new();
+    b.walk(root, &mut ptr, Ctx::Root, 0);
+    if !b.pending.is_empty() {
+        if let Some(obj) = root.as_object_mut() {
+            let schemas = if top_base == "/definitions" {
+                obj.entry("definitions")
+            } else {
+                let c = obj
+                    .entry("components")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if !c.is_object() {
+                    *c = Value::Object(Map::new());
+                }
+                match c.as_object_mut() {
+                    Some(c) => c.entry("schemas"),
+                    None => return b.finish(),
+                }
+            }
+            .or_insert_with(|| Value::Object(Map::new()));
+            if !schemas.is_object() {
+                *schemas = Value::Object(Map::new());
+            }
+            if let Some(schemas) = schemas.as_object_mut() {
+                for (name, v) in std::mem::take(&mut b.pending) {
+                    schemas.insert(name, v);
+                }
+            }
+        }
+    }
+    b.finish()
+}
+
+fn is_remote(r: &str) -> bool {
+    r.contains("://") || r.starts_with("//")
+}
+
+fn empty() -> Value {
+    Value::Object(Map::new())
+}
+
+impl Bundler<'_> {
+    fn finish(self) -> Bundled {
+        Bundled {
+            files: self.files,
+            mounts: self.mounts,
+            diags: self.diags,
+        }
+    }
+
+    /// (file, pointer inside it) of a bundled pointer, with the mounts known so far.
+    fn resolve(&self, ptr: &str) -> (usize, String) {
+        super::resolve_mount(&self.mounts, ptr)
+    }
+
+    fn diag(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        hint: Option<&str>,
+        at: &str,
+    ) {
+        let (file, pointer) = self.resolve(at);
+        self.diags.push(PendingDiag {
+            severity,
+            code,
+            message,
+            hint: hint.map(str::to_string),
+            file,
+            pointer,
+        });
+    }
+
+    fn walk(&mut self, node: &mut Value, ptr: &mut String, ctx: Ctx, file: usize) {
+        if ctx == Ctx::Data {
+            return;
+        }
+        if ctx.takes_ref() {
+            if let Some(r) = node.get("$ref").and_then(Value::as_str) {
+                let r = r.to_string();
+                self.handle_ref(node, ptr, ctx, file, &r);
+                return;
+            }
+        }
+        match node {
+            Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    let c = ctx.child(Some(k), v);
+                    if c == Ctx::Data {
+                        continue;
+                    }
+                    let len = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&pointer::escape(k));
+                    self.walk(v, ptr, c, file);
+                    ptr.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter_mut().enumerate() {
+                    let c = ctx.child(None, v);
+                    if c == Ctx::Data {
+                        continue;
+                    }
+                    let len = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&i.to_string());
+                    self.walk(v, ptr, c, file);
+                    ptr.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Loads a file (once); `Err` carries the reason it cannot be used.
+    fn load(&mut self, path: &Path) -> Result<usize, String> {
+        let canon = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+        if let Some(&i) = self.by_path.get(&canon) {
+            return if i == 0 || self.files[i].value.is_some() {
+                Ok(i)
+            } else {
+                Err("it could not be parsed".to_string())
+            };
+        }
+        let bytes = std::fs::read(&canon).map_err(|e| e.to_string())?;
+        let text = source::decode(path, &bytes, self.syntax_diags);
+        let parsed = source::parse(path, text, self.syntax_diags);
+        let ok = parsed.value.is_some();
+        let i = self.files.len();
+        self.files.push(FileRec {
+            path: path.to_path_buf(),
+            text: parsed.text,
+            format: parsed.format,
+            value: parsed.value,
+        });
+        self.by_path.insert(canon, i);
+        if ok {
+            Ok(i)
+        } else {
+            Err("it could not be parsed".to_string())
+        }
+    }
+
+    /// Where a `$ref` written in `file` points.
+    fn target(&mut self, file: usize, r: &str) -> Result<Target, (&'static str, String)> {
+        let (path_part, frag) = match r.split_once('#') {
+            Some((p, f)) => (p, f),
+            None => (r, ""),
+        };
+        let frag = percent_decode_str(frag).decode_utf8_lossy().into_owned();
+        if path_part.is_empty() {
+            return Ok(if file == 0 {
+                Target::Internal
+            } else {
+                Target::External(file, frag)
+            });
+        }
+        let rel = percent_decode_str(path_part)
+            .decode_utf8_lossy()
+            .into_owned();
+        let base = self.files[file]
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let full = clean(&base.join(&rel));
+        match self.load(&full) {
+            Ok(0) => Ok(Target::Rewrite(format!("#{frag}"))),
+            Ok(i) => Ok(Target::External(i, frag)),
+            Err(why) => Err((
+                "ref/missing-file",
+                format!("`$ref: {r}`: cannot read {}: {why}", full.display()),
+            )),
+        }
+    }
+
+    fn set_ref(node: &mut Value, r: String) {
+        if let Some(m) = node.as_object_mut() {
+            m.insert("$ref".to_string(), Value::String(r));
+        }
+    }
+
+    fn handle_ref(&mut self, node: &mut Value, ptr: &mut String, ctx: Ctx, file: usize, r: &str) {
+        let at = pointer::push(ptr, "$ref");
+        // Problems inside `x-` extensions do not affect the API: warnings only.
+        let error = if ctx == Ctx::Extension {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        if is_remote(r) {
+            self.diag(
+                Severity::Warning,
+                "ref/remote-unsupported",
+                format!("`$ref: {r}` points at a URL; remote references are not fetched"),
+                Some("download the file and refer to it by a relative path"),
+                &at,
+            );
+            *node = empty();
+            return;
+        }
+        let (idx, frag) = match self.target(file, r) {
+            Ok(Target::Internal) => return,
+            Ok(Target::Rewrite(new)) => {
+                Self::set_ref(node, new);
+                return;
+            }
+            Ok(Target::External(i, f)) => (i, f),
+            Err((code, msg)) => {
+                self.diag(
+                    error,
+                    code,
+                    msg,
+                    Some("check the path; it is relative to the file that contains the $ref"),
+                    &at,
+                );
+                *node = empty();
+                return;
+            }
+        };
+        if !(frag.is_empty() || frag.starts_with('/')) {
+            self.diag(
+                error,
+                "ref/dangling",
+                format!("`$ref: {r}`: only JSON-pointer fragments (`#/...`) are supported"),
+                None,
+                &at,
+            );
+            *node = empty();
+            return;
+        }
+        let Some(content) = self.files[idx]
+            .value
+            .as_ref()
+            .and_then(|v| v.pointer(&frag))
+            .cloned()
+        else {
+            let file_name = self.files[idx].path.display().to_string();
+            self.diag(
+                error,
+                "ref/dangling",
+                format!("`$ref: {r}`: `#{frag}` does not exist in {file_name}"),
+                Some("check the fragment after `#`"),
+                &at,
+            );
+            *node = empty();
+            return;
+        };
+        let key = (idx, frag.clone());
+        if ctx.is_schema() {
+            let entry_name = (ctx == Ctx::Schema { top: true })
+                .then(|| {
+                    ptr.strip_prefix(self.top_base)
+                        .and_then(|s| s.strip_prefix('/'))
+                })
+                .flatten()
+                .filter(|s| !s.contains('/'))
+                .map(pointer::unescape);
+            match (self.hoisted.get(&key).cloned(), entry_name) {
+                (Some(name), Some(entry)) if name == entry => {}
+                (None, Some(entry)) => {
+                    self.hoisted.insert(key.clone(), entry);
+                }
+                (Some(name), _) => {
+                    Self::set_ref(
+                        node,
+                        format!("#{}/{}", self.top_base, pointer::escape(&name)),
+                    );
+                    return;
+                }
+                (None, None) => {
+                    let name = self.unique_name(&frag, idx);
+                    self.hoisted.insert(key.clone(), name.clone());
+                    let mut hp = format!("{}/{}", self.top_base, pointer::escape(&name));
+                    self.mounts.insert(hp.clone(), key.clone());
+                    let mut content = content;
+                    self.inlining.push(key);
+                    self.walk(&mut content, &mut hp, Ctx::Schema { top: true }, idx);
+                    self.inlining.pop();
+                    self.pending.push((name.clone(), content));
+                    Self::set_ref(
+                        node,
+                        format!("#{}/{}", self.top_base, pointer::escape(&name)),
+                    );
+                    return;
+                }
+            }
+        }
+        // Inline in place.
+        if self.inlining.contains(&key) {
+            self.diag(
+                Severity::Error,
+                "ref/cycle",
+                format!("`$ref: {r}` refers back to content that includes it (a cycle of external references)"),
+                Some("break the cycle; only schemas may be recursive"),
+                &at,
+            );
+            *node = empty();
+            return;
+        }
+        let mut content = content;
+        if let (Some(c), Some(siblings)) = (content.as_object_mut(), node.as_object()) {
+            for (k, v) in siblings {
+                if k != "$ref" {
+                    c.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        self.mounts.insert(ptr.clone(), key.clone());
+        *node = content;
+        self.inlining.push(key);
+        self.walk(node, ptr, ctx, idx);
+        self.inlining.pop();
+    }
+
+    fn unique_name(&mut self, frag: &str, file: usize) -> String {
+        let from_frag = frag
+            .rsplit('/')
+            .find(|s| !s.is_empty())
+            .map(pointer::unescape);
+        let base = from_frag.unwrap_or_else(|| {
+            self.files[file]
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "Schema".to_string())
+        });
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.names.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.names.insert(name.clone());
+        name
+    }
+}
+
+/// Lexically removes `.` and `a/..` components, for readable paths in diagnostics.
+fn clean(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

@@ -1,0 +1,173 @@
+//! Reading one file: bytes → text → JSON value, with the format detected from content.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::yaml;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// The syntax a file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// JSON (first non-blank character `{` or `[`).
+    Json,
+    /// YAML (anything else).
+    Yaml,
+}
+
+/// One parsed file: its text (kept for locating) and its value (when it parsed).
+pub(crate) struct Parsed {
+    pub text: String,
+    pub format: Format,
+    pub value: Option<Value>,
+}
+
+/// Decodes bytes to text: strips a UTF-8 BOM, decodes UTF-16 with a BOM, and reads bytes that
+/// are not UTF-8 as Windows-1252 (with a warning).
+pub(crate) fn decode(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode_utf8_or_1252(path, rest, diags);
+    }
+    let utf16 = |le: bool| {
+        let units = bytes[2..].chunks(2).map(|c| {
+            let (a, b) = (c[0], c.get(1).copied().unwrap_or(0));
+            if le {
+                u16::from_le_bytes([a, b])
+            } else {
+                u16::from_be_bytes([a, b])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return utf16(true);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return utf16(false);
+    }
+    decode_utf8_or_1252(path, bytes, diags)
+}
+
+fn decode_utf8_or_1252(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let before = &bytes[..offset];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            diags.push(
+                Diagnostic::warning(
+                    "load/encoding",
+                    "the file is not valid UTF-8; it was read as Windows-1252",
+                    Location {
+                        file: path.to_path_buf(),
+                        line,
+                        column,
+                        json_pointer: String::new(),
+                    },
+                )
+                .with_hint("save the file as UTF-8"),
+            );
+            bytes.iter().map(|&b| windows_1252(b)).collect()
+        }
+    }
+}
+
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}
+
+/// Detects the format from the first non-whitespace character.
+pub fn detect_format(text: &str) -> Format {
+    match text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next()
+    {
+        Some('{') | Some('[') => Format::Json,
+        _ => Format::Yaml,
+    }
+}
+
+/// Parses text in its detected format; syntax errors become diagnostics.
+pub(crate) fn parse(path: &Path, text: String, diags: &mut Diagnostics) -> Parsed {
+    let format = detect_format(&text);
+    let value = match format {
+        Format::Json => parse_json(path, &text, diags),
+        Format::Yaml => yaml::parse(path, &text, diags, "load/yaml-syntax"),
+    };
+    Parsed {
+        text,
+        format,
+        value,
+    }
+}
+
+fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value> {
+    let body = text.trim_start_matches('\u{feff}');
+    let err = match serde_json::from_str::<Value>(body) {
+        Ok(v) => return Some(v),
+        Err(e) => e,
+    };
+    let location = Location {
+        file: path.to_path_buf(),
+        line: err.line(),
+        column: err.column(),
+        json_pointer: String::new(),
+    };
+    let message = strip_position(&err.to_string());
+    // Many hand-edited JSON files only have trailing commas or similar; YAML's flow syntax
+    // accepts those. Read it leniently, but say so.
+    if !matches!(err.classify(), serde_json::error::Category::Eof) {
+        let mut scratch = Diagnostics::default();
+        if let Some(v) = yaml::parse(path, body, &mut scratch, "load/yaml-syntax") {
+            diags.extend(scratch.into_vec().into_iter().filter(|d| !d.is_error()));
+            diags.push(
+                Diagnostic::warning(
+                    "load/json-lenient",
+                    format!("invalid JSON ({message}); it was read leniently"),
+                    location,
+                )
+                .with_hint("fix the JSON syntax (e.g. remove trailing commas)"),
+            );
+            return Some(v);
+        }
+    }
+    diags.push(
+        Diagnostic::error(
+            "load/json-syntax",
+            format!("invalid JSON: {message}"),
+            location,
+        )
+        .with_hint("fix the JSON syntax at this position"),
+    );
+    None
+}
+
+/// Removes serde's " at line L column C" suffix (the location is reported separately).
+pub(crate) fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,189 @@
+//! Pre-fixes for `openapiv3`'s strictness, for every version: legal or common-but-odd things
+//! that would make a whole piece fail to deserialize. A warning is given where the meaning
+//! changes.
+//!
+//! - numeric `exclusiveMinimum`/`exclusiveMaximum` (JSON Schema 2019+ style) → `minimum`/
+//!   `maximum` + `true` (same meaning);
+//! - `required: true|false` inside a schema (Swagger-style) dropped (warning);
+//! - string-typed booleans (`nullable: "true"`, `readOnly`, …) → booleans;
+//! - non-string `format`, `pattern`, `title`, `description` → strings;
+//! - negative or fractional `minLength` / `maxItems` / … dropped (warning);
+//! - `info.version` / `info.title` that are numbers → strings; missing ones → `""`.
+
+use serde_json::{Map, Value};
+
+use super::schemas::for_each_schema;
+use super::Ctx3;
+
+fn to_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(_) => None,
+        Value::Null => Some(String::new()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Fixes one schema object.
+pub(crate) fn schema(m: &mut Map<String, Value>, ptr: &str, cx: &mut Ctx3) {
+    for (key, base, flag) in [
+        ("exclusiveMinimum", "minimum", true),
+        ("exclusiveMaximum", "maximum", false),
+    ] {
+        if let Some(Value::Number(n)) = m.get(key).cloned() {
+            let keep_existing = match (m.get(base).and_then(Value::as_f64), n.as_f64()) {
+                (Some(old), Some(new)) => {
+                    if flag {
+                        old > new
+                    } else {
+                        old < new
+                    }
+                }
+                _ => false,
+            };
+            if keep_existing {
+                m.remove(key);
+            } else {
+                m.insert(base.into(), Value::Number(n));
+                m.insert(key.into(), Value::Bool(true));
+            }
+        }
+    }
+    if matches!(m.get("required"), Some(Value::Bool(_))) {
+        m.remove("required");
+        cx.warn(
+            "normalize/required-flag",
+            "`required: true|false` is not valid inside a schema (list required properties in the parent's `required` array); it was ignored",
+            &format!("{ptr}/required"),
+        );
+    }
+    for key in [
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "deprecated",
+        "uniqueItems",
+    ] {
+        if let Some(Value::String(s)) = m.get(key) {
+            let b = s.eq_ignore_ascii_case("true");
+            m.insert(key.into(), Value::Bool(b));
+        }
+    }
+    for key in ["format", "pattern", "title", "description"] {
+        if let Some(t) = m.get(key).and_then(to_text) {
+            m.insert(key.into(), Value::String(t));
+        }
+    }
+    for key in [
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+    ] {
+        if let Some(v) = m.get(key) {
+            if v.as_u64().is_none() {
+                let whole = v.as_f64().filter(|f| *f >= 0.0 && f.fract() == 0.0);
+                match whole {
+                    Some(f) => {
+                        m.insert(key.into(), Value::from(f as u64));
+                    }
+                    None => {
+                        m.remove(key);
+                        cx.warn(
+                            "normalize/invalid-bound",
+                            format!("`{key}` must be a non-negative integer; it was ignored"),
+                            &format!("{ptr}/{key}"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Value::Array(req)) = m.get_mut("required") {
+        req.retain(Value::is_string);
+    }
+}
+
+/// Applies every fix.
+pub(crate) fn apply(doc: &mut Value, cx: &mut Ctx3) {
+    if let Some(info) = doc.get_mut("info").and_then(Value::as_object_mut) {
+        for key in ["title", "version"] {
+            match info.get(key) {
+                None => {
+                    info.insert(key.into(), Value::String(String::new()));
+                    cx.warn(
+                        "normalize/info",
+                        format!("`info.{key}` is missing"),
+                        "/info",
+                    );
+                }
+                Some(v) => {
+                    if let Some(t) = to_text(v) {
+                        info.insert(key.into(), Value::String(t));
+                    }
+                }
+            }
+        }
+    }
+    let strict = doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.0"))
+        && !cx.downgraded;
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            operations(
+                item,
+                &format!("/paths/{}", crate::pointer::escape(path)),
+                strict,
+                cx,
+            );
+        }
+    }
+    if let Some(cbs) = doc
+        .pointer_mut("/components/callbacks")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, cb) in cbs.iter_mut() {
+            if let Some(cb) = cb.as_object_mut() {
+                for (expr, item) in cb.iter_mut() {
+                    let ptr = format!(
+                        "/components/callbacks/{}/{}",
+                        crate::pointer::escape(name),
+                        crate::pointer::escape(expr)
+                    );
+                    operations(item, &ptr, strict, cx);
+                }
+            }
+        }
+    }
+    for_each_schema(doc, &mut |m, ptr| schema(m, ptr, cx));
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Operations without `responses` (optional since 3.1) get an empty one.
+fn operations(item: &mut Value, ptr: &str, strict: bool, cx: &mut Ctx3) {
+    let Some(item) = item.as_object_mut() else {
+        return;
+    };
+    for m in METHODS {
+        if let Some(op) = item.get_mut(*m).and_then(Value::as_object_mut) {
+            if !op.contains_key("responses") {
+                op.insert("responses".into(), Value::Object(Map::new()));
+                if strict {
+                    cx.warn(
+                        "normalize/no-responses",
+                        "the operation has no `responses` (required in OpenAPI 3.0); none are assumed",
+                        &format!("{ptr}/{m}"),
+                    );
+                }
+            }
+        }
+    }
+}
