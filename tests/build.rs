@@ -7,7 +7,10 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
     let defs = [
-        ("petstore", manifest.join("../examples/petstore/petstore.yaml")),
+        (
+            "petstore",
+            manifest.join("../examples/petstore/petstore.yaml"),
+        ),
         ("hazards", manifest.join("definitions/hazards.yaml")),
     ];
     for (name, path) in defs {

@@ -49,7 +49,10 @@ pub fn validate(inputs: &[String]) -> bool {
             Ok(p) => {
                 let (errors, warnings) = report::print(input, &p.diagnostics, true);
                 ok &= errors == 0;
-                eprintln!("{input}: {} actions, {errors} error(s), {warnings} warning(s)", p.connector.actions.len());
+                eprintln!(
+                    "{input}: {} actions, {errors} error(s), {warnings} warning(s)",
+                    p.connector.actions.len()
+                );
             }
             Err(f) => {
                 report::print(input, &f.diagnostics, true);

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use connectorkit_generator::{prepare_bytes, prepare_file, Diagnostic, Failure, Location, Prepared};
+use connectorkit_generator::{
+    prepare_bytes, prepare_file, Diagnostic, Failure, Location, Prepared,
+};
 
 /// True for http(s) URLs.
 pub fn is_url(input: &str) -> bool {
@@ -36,7 +38,10 @@ pub fn prepare(input: &str) -> Result<Prepared, Failure> {
         .send()
         .map_err(|e| fail(format!("cannot fetch {input}: {e}")))?;
     if !resp.status().is_success() {
-        return Err(fail(format!("fetching {input} returned HTTP {}", resp.status())));
+        return Err(fail(format!(
+            "fetching {input} returned HTTP {}",
+            resp.status()
+        )));
     }
     let bytes = resp
         .bytes()

@@ -61,13 +61,20 @@ pub fn run(
                 crate_name = format!("{wanted}-{n}");
                 n += 1;
             }
-            let dir = if single { out_abs.clone() } else { out_abs.join(&crate_name) };
+            let dir = if single {
+                out_abs.clone()
+            } else {
+                out_abs.join(&crate_name)
+            };
             let runtime = match &runtime_abs {
                 Some(r) => RuntimeDependency::Path(relative(&dir, r)),
                 None => RuntimeDependency::default(),
             };
             prepared
-                .into_crate(&CrateOptions { name: Some(crate_name), runtime })
+                .into_crate(&CrateOptions {
+                    name: Some(crate_name),
+                    runtime,
+                })
                 .map(|c| (c, dir))
         });
         match result {
@@ -77,7 +84,9 @@ pub fn run(
                     total_warnings += w;
                 });
                 if let Err(e) = write_crate(&krate, &dir) {
-                    bar.suspend(|| eprintln!("error: {input}: cannot write {}: {e}", dir.display()));
+                    bar.suspend(|| {
+                        eprintln!("error: {input}: cannot write {}: {e}", dir.display())
+                    });
                     failed += 1;
                 } else {
                     members.push(krate.name.clone());

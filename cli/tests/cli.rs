@@ -54,7 +54,14 @@ fn a_url_input_is_fetched_and_generated() {
     let yaml = std::fs::read(root().join("examples/petstore/petstore.yaml")).unwrap();
     let url = serve(yaml, 1);
     let out = scratch("url");
-    let o = connectorkit(&["generate", &url, "--out", out.to_str().unwrap(), "--name", "pets"]);
+    let o = connectorkit(&[
+        "generate",
+        &url,
+        "--out",
+        out.to_str().unwrap(),
+        "--name",
+        "pets",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let cargo = read(&out.join("Cargo.toml"));
     assert!(cargo.contains("name = \"pets\""), "{cargo}");
@@ -68,7 +75,11 @@ fn a_url_input_is_fetched_and_generated() {
 fn a_bad_input_fails_alone_and_the_batch_goes_on() {
     let dir = scratch("batch");
     let bad = dir.join("broken.json");
-    std::fs::write(&bad, "{\n  \"openapi\": \"3.0.0\",\n  \"info\": {\"title\": \"x\" \"version\": \"1\"}\n}\n").unwrap();
+    std::fs::write(
+        &bad,
+        "{\n  \"openapi\": \"3.0.0\",\n  \"info\": {\"title\": \"x\" \"version\": \"1\"}\n}\n",
+    )
+    .unwrap();
     let out = dir.join("ws");
     let pet = root().join("examples/petstore/petstore.yaml");
     let o = connectorkit(&[
@@ -89,7 +100,10 @@ fn a_bad_input_fails_alone_and_the_batch_goes_on() {
     assert!(ws.contains("\"connectorkit-petstore\""), "{ws}");
     assert!(ws.contains("\"connectorkit-petstore-2\""), "{ws}");
     let member = read(&out.join("connectorkit-petstore-2/Cargo.toml"));
-    assert!(member.contains("name = \"connectorkit-petstore-2\""), "{member}");
+    assert!(
+        member.contains("name = \"connectorkit-petstore-2\""),
+        "{member}"
+    );
     let runtime = root().join("runtime").canonicalize().unwrap();
     let dep = member
         .lines()
@@ -98,7 +112,11 @@ fn a_bad_input_fails_alone_and_the_batch_goes_on() {
         .trim_start_matches("connectorkit = { path = \"")
         .trim_end_matches("\" }")
         .to_string();
-    let resolved = out.join("connectorkit-petstore-2").join(dep).canonicalize().unwrap();
+    let resolved = out
+        .join("connectorkit-petstore-2")
+        .join(dep)
+        .canonicalize()
+        .unwrap();
     assert_eq!(resolved, runtime);
 }
 
@@ -108,10 +126,21 @@ fn generation_is_byte_for_byte_deterministic() {
     let a = scratch("det-a");
     let b = scratch("det-b");
     for out in [&a, &b] {
-        let o = connectorkit(&["generate", pet.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let o = connectorkit(&[
+            "generate",
+            pet.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(o.status.success());
     }
-    for f in ["Cargo.toml", "README.md", "src/lib.rs", "src/client.rs", "src/types.rs"] {
+    for f in [
+        "Cargo.toml",
+        "README.md",
+        "src/lib.rs",
+        "src/client.rs",
+        "src/types.rs",
+    ] {
         assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
     }
 }

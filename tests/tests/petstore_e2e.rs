@@ -45,11 +45,7 @@ fn json(status: StatusCode, v: serde_json::Value) -> Response {
 async fn handle(log: Log, req: Request<Body>) -> Response {
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
-    let query = req
-        .uri()
-        .query()
-        .map(url_pairs)
-        .unwrap_or_default();
+    let query = req.uri().query().map(url_pairs).unwrap_or_default();
     let headers = req.headers().clone();
     let body = to_bytes(req.into_body(), 1 << 20).await.unwrap().to_vec();
     let seen = Seen {
@@ -208,7 +204,10 @@ async fn every_action_against_a_real_server() {
         .await
         .unwrap();
     let seen = last(&log);
-    assert_eq!((seen.method.as_str(), seen.path.as_str()), ("POST", "/v1/pets"));
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", "/v1/pets")
+    );
     assert_eq!(seen.header("content-type"), Some("application/json"));
     assert_eq!(
         seen.json(),
@@ -267,7 +266,10 @@ async fn every_action_against_a_real_server() {
     .await
     .unwrap();
     let seen = last(&log);
-    assert_eq!((seen.method.as_str(), seen.path.as_str()), ("DELETE", "/v1/pets/p1"));
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("DELETE", "/v1/pets/p1")
+    );
     // base64("ann:pa:ss")
     assert_eq!(seen.header("authorization"), Some("Basic YW5uOnBhOnNz"));
     assert_eq!(seen.header("cookie"), Some("session=s-9"));
@@ -290,7 +292,12 @@ async fn every_action_against_a_real_server() {
     // upload_documents: multipart, API key in a cookie.
     let form = connectorkit::Multipart::new()
         .text("title", &"Vaccination")
-        .file("file", Some("card.txt"), Some("text/plain"), b"rabies: 2024".to_vec());
+        .file(
+            "file",
+            Some("card.txt"),
+            Some("text/plain"),
+            b"rabies: 2024".to_vec(),
+        );
     let stored = c.upload_documents("p1", form).await.unwrap();
     let seen = last(&log);
     assert_eq!(stored.count, 2);
@@ -298,7 +305,10 @@ async fn every_action_against_a_real_server() {
     let ct = seen.header("content-type").unwrap();
     assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
     let body = String::from_utf8_lossy(&seen.body);
-    assert!(body.contains("name=\"title\"\r\n\r\nVaccination\r\n"), "{body}");
+    assert!(
+        body.contains("name=\"title\"\r\n\r\nVaccination\r\n"),
+        "{body}"
+    );
     assert!(body.contains("filename=\"card.txt\""), "{body}");
     assert!(body.contains("rabies: 2024"), "{body}");
 
@@ -317,7 +327,10 @@ async fn every_action_against_a_real_server() {
         seen.header("content-type"),
         Some("application/x-www-form-urlencoded")
     );
-    assert_eq!(String::from_utf8_lossy(&seen.body), "username=ann&password=p%26ss+word");
+    assert_eq!(
+        String::from_utf8_lossy(&seen.body),
+        "username=ann&password=p%26ss+word"
+    );
     assert_eq!(seen.header("x-api-key"), None);
     assert_eq!(seen.header("authorization"), None);
     assert!(seen.query.is_empty());
@@ -334,8 +347,14 @@ async fn a_header_value_with_crlf_is_rejected_before_sending() {
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, connectorkit::Error::InvalidRequest(_)), "{err:?}");
-    assert!(log.lock().unwrap().is_empty(), "nothing may reach the server");
+    assert!(
+        matches!(err, connectorkit::Error::InvalidRequest(_)),
+        "{err:?}"
+    );
+    assert!(
+        log.lock().unwrap().is_empty(),
+        "nothing may reach the server"
+    );
 }
 
 #[tokio::test]
@@ -343,7 +362,13 @@ async fn secrets_never_show_in_debug_output() {
     let (base, _log) = server().await;
     let c = client(&base);
     let dbg = format!("{c:?}");
-    for secret in ["header-key-123", "query-key-456", "cookie-key-789", "pa:ss", "token-abc"] {
+    for secret in [
+        "header-key-123",
+        "query-key-456",
+        "cookie-key-789",
+        "pa:ss",
+        "token-abc",
+    ] {
         assert!(!dbg.contains(secret), "{secret} leaked in {dbg}");
     }
     let err = c.get_pet("../admin").await.unwrap_err();
@@ -356,6 +381,9 @@ async fn a_dot_dot_path_value_is_an_error_not_a_traversal() {
     let (base, log) = server().await;
     let c = client(&base);
     let err = c.get_pet("..").await.unwrap_err();
-    assert!(matches!(err, connectorkit::Error::InvalidRequest(_)), "{err:?}");
+    assert!(
+        matches!(err, connectorkit::Error::InvalidRequest(_)),
+        "{err:?}"
+    );
     assert!(log.lock().unwrap().is_empty());
 }
