@@ -75,6 +75,7 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
     let lib = quote! {
         #inner_doc
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         mod client;
         pub mod types;
