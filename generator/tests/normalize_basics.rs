@@ -168,14 +168,48 @@ fn broken_schema_is_replaced_and_located() {
 }
 
 #[test]
-fn swagger2_is_reported() {
-    let (n, d) = run(
-        "s.yaml",
-        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+fn swagger2_is_converted() {
+    let text = "swagger: '2.0'\ninfo: {title: t, version: '1'}\nhost: api.example.com\nbasePath: /v2\nschemes: [http, https]\nconsumes: [application/json]\nproduces: [application/json]\nsecurityDefinitions:\n  key: {type: apiKey, in: header, name: X-Key}\n  basic: {type: basic}\n  oauth: {type: oauth2, flow: accessCode, authorizationUrl: 'https://a/auth', tokenUrl: 'https://a/token', scopes: {read: r}}\nparameters:\n  Body: {name: body, in: body, required: true, schema: {$ref: '#/definitions/Pet'}}\npaths:\n  /pets:\n    post:\n      operationId: add\n      x-ms-visibility: important\n      parameters:\n        - $ref: '#/parameters/Body'\n        - {name: tags, in: query, type: array, items: {type: string}, collectionFormat: pipes}\n      responses:\n        '200': {description: ok, schema: {$ref: '#/definitions/Pet'}, headers: {X-Rate: {type: integer}}}\n  /upload:\n    post:\n      consumes: [multipart/form-data]\n      parameters:\n        - {name: file, in: formData, type: file, required: true}\n        - {name: note, in: formData, type: string}\n      responses:\n        '204': {description: none}\ndefinitions:\n  Pet:\n    type: object\n    properties:\n      name: {type: string, x-nullable: true}\n";
+    let (n, d) = run("s.yaml", text);
+    assert!(d.iter().all(|d| !d.is_error()), "{d:#?}");
+    let n = n.expect("converted");
+    let v = &n.value;
+    assert_eq!(v["openapi"], "3.0.3");
+    assert_eq!(v["servers"][0]["url"], "https://api.example.com/v2");
+    assert_eq!(v["servers"][1]["url"], "http://api.example.com/v2");
+    let op = &v["paths"]["/pets"]["post"];
+    assert_eq!(op["x-ms-visibility"], "important");
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Pet"
     );
-    assert!(n.is_none());
-    assert_eq!(d[0].code, "normalize/swagger2-unsupported");
-    assert_eq!(d[0].location.line, 1);
+    assert_eq!(op["requestBody"]["required"], true);
+    assert_eq!(op["parameters"][0]["style"], "pipeDelimited");
+    assert_eq!(
+        op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Pet"
+    );
+    assert_eq!(
+        op["responses"]["200"]["headers"]["X-Rate"]["schema"]["type"],
+        "integer"
+    );
+    let up =
+        &v["paths"]["/upload"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"];
+    assert_eq!(up["properties"]["file"]["format"], "binary");
+    assert_eq!(up["required"][0], "file");
+    assert_eq!(
+        v["components"]["schemas"]["Pet"]["properties"]["name"]["nullable"],
+        true
+    );
+    assert_eq!(
+        v["components"]["securitySchemes"]["basic"]["scheme"],
+        "basic"
+    );
+    assert_eq!(
+        v["components"]["securitySchemes"]["oauth"]["flows"]["authorizationCode"]["tokenUrl"],
+        "https://a/token"
+    );
+    assert_eq!(n.openapi.paths.paths.len(), 2);
 }
 
 #[test]

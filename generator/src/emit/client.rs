@@ -235,18 +235,39 @@ fn action(a: &Action) -> TokenStream {
 }
 
 fn pattern(cases: &[&ResponseCase]) -> TokenStream {
-    let pats = cases.iter().filter_map(|c| match c.status {
-        StatusMatch::Code(n) => {
-            let n = proc_macro2::Literal::u16_unsuffixed(n);
-            Some(quote!(#n))
+    // Runs of consecutive codes become ranges (`200..=202`), as clippy prefers.
+    let mut codes: Vec<u16> = cases
+        .iter()
+        .filter_map(|c| match c.status {
+            StatusMatch::Code(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut pats: Vec<TokenStream> = Vec::new();
+    let mut i = 0;
+    while i < codes.len() {
+        let mut j = i;
+        while j + 1 < codes.len() && codes[j + 1] == codes[j] + 1 {
+            j += 1;
         }
-        StatusMatch::Range(d) => {
+        let lo = proc_macro2::Literal::u16_unsuffixed(codes[i]);
+        if j > i {
+            let hi = proc_macro2::Literal::u16_unsuffixed(codes[j]);
+            pats.push(quote!(#lo..=#hi));
+        } else {
+            pats.push(quote!(#lo));
+        }
+        i = j + 1;
+    }
+    for c in cases {
+        if let StatusMatch::Range(d) = c.status {
             let lo = proc_macro2::Literal::u16_unsuffixed(d * 100);
             let hi = proc_macro2::Literal::u16_unsuffixed(d * 100 + 99);
-            Some(quote!(#lo..=#hi))
+            pats.push(quote!(#lo..=#hi));
         }
-        StatusMatch::Default => None,
-    });
+    }
     quote!(#(#pats)|*)
 }
 

@@ -6,13 +6,14 @@
 //!
 //! Steps: `openapi32` (3.2 → 3.1), `openapi31` (3.1 → 3.0), `fixups` (pre-fixes for
 //! `openapiv3`'s strictness, every version), `deserialize` (piecewise into `openapiv3`).
-//! Swagger 2.0 is not converted yet (`normalize/swagger2-unsupported`).
+//! `swagger2` converts Swagger 2.0 first.
 
 mod deserialize;
 mod fixups;
 mod openapi31;
 mod openapi32;
 mod schemas;
+mod swagger2;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::load::{Loaded, SourceSet, SpecVersion};
@@ -72,17 +73,7 @@ pub fn normalize(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Normalized>
             openapi32::downgrade(&mut value, &mut cx);
             openapi31::downgrade(&mut value, &mut cx);
         }
-        SpecVersion::Swagger20 => {
-            diags.push(
-                Diagnostic::error(
-                    "normalize/swagger2-unsupported",
-                    "Swagger 2.0 definitions are not converted yet",
-                    loaded.sources.locate("/swagger"),
-                )
-                .with_hint("convert the definition to OpenAPI 3.0 first"),
-            );
-            return None;
-        }
+        SpecVersion::Swagger20 => swagger2::upgrade(&mut value, &mut cx),
         SpecVersion::Unknown => {
             diags.push(Diagnostic::error(
                 "normalize/unknown-format",
