@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates every OpenAPI 3.x definition of the corpus into one workspace and runs clippy
+# Generates every OpenAPI 3.x and Swagger 2.0 definition of the corpus into one workspace and runs clippy
 # (which includes every rustc check) with warnings denied on the generated crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,12 @@ inputs=(
   "$corpus"/oai-examples/v3.0/*
   "$corpus"/oai-examples/v3.1/*
   "$corpus"/oai-examples/v3.2/*
+  # Swagger 2.0 (converted to 3.0 by normalize)
+  "$corpus/kubernetes/swagger.json"
+  "$corpus"/autorest-testserver/*.json
+  "$corpus/oai-examples/v2.0/petstore.yaml"
+  "$corpus/oai-examples/v2.0/uber.json"
+  "$corpus/oai-examples/v2.0/petstore-separate/spec/swagger.yaml"
 )
 cargo build --release -q -p connectorkit-cli
 rm -rf "$out"

@@ -107,11 +107,58 @@ pub struct Prepared {
     pub source_name: String,
 }
 
-/// Loads, normalizes and models a definition file.
+/// Loads, normalizes and models a definition file, or a Power Platform connector folder
+/// (the folder's `*.swagger.json`, found case-insensitively).
 pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
     let mut diags = Diagnostics::default();
+    if path.is_dir() {
+        let definition = connector_definition(path);
+        let Some(definition) = definition else {
+            diags.push(
+                Diagnostic::error(
+                    "load/no-definition-in-folder",
+                    format!("{} holds no `*.swagger.json` file", path.display()),
+                    Location { file: path.to_path_buf(), ..Location::default() },
+                )
+                .with_hint("a connector folder holds apiDefinition.swagger.json and apiProperties.json"),
+            );
+            return Err(Failure { diagnostics: diags.into_vec() });
+        };
+        let loaded = load::load_file(&definition, &mut diags);
+        let mut prepared = prepare_loaded(loaded, &definition, diags)?;
+        if let Some(props) = find_case_insensitive(path, |n| n == "apiproperties.json") {
+            prepared.inputs.push(props);
+        }
+        prepared.source_name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| prepared.source_name.clone());
+        return Ok(prepared);
+    }
     let loaded = load::load_file(path, &mut diags);
     prepare_loaded(loaded, path, diags)
+}
+
+fn find_case_insensitive(dir: &Path, pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            p.file_name()
+                .map(|n| pred(&n.to_string_lossy().to_ascii_lowercase()))
+                .unwrap_or(false)
+        })
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// The definition file of a connector folder.
+fn connector_definition(dir: &Path) -> Option<PathBuf> {
+    find_case_insensitive(dir, |n| n == "apidefinition.swagger.json")
+        .or_else(|| find_case_insensitive(dir, |n| n.ends_with(".swagger.json")))
 }
 
 /// Loads, normalizes and models a definition held in memory; `name` locates diagnostics and
