@@ -118,11 +118,18 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
                 Diagnostic::error(
                     "load/no-definition-in-folder",
                     format!("{} holds no `*.swagger.json` file", path.display()),
-                    Location { file: path.to_path_buf(), ..Location::default() },
+                    Location {
+                        file: path.to_path_buf(),
+                        ..Location::default()
+                    },
                 )
-                .with_hint("a connector folder holds apiDefinition.swagger.json and apiProperties.json"),
+                .with_hint(
+                    "a connector folder holds apiDefinition.swagger.json and apiProperties.json",
+                ),
             );
-            return Err(Failure { diagnostics: diags.into_vec() });
+            return Err(Failure {
+                diagnostics: diags.into_vec(),
+            });
         };
         let loaded = load::load_file(&definition, &mut diags);
         let mut prepared = prepare_loaded(loaded, &definition, diags)?;
