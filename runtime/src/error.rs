@@ -65,8 +65,8 @@ pub(crate) fn snippet(raw: &[u8]) -> String {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E = serde_json::Value> {
-    /// The server answered with an error status.
-    Api(ApiError<E>),
+    /// The server answered with an error status (boxed: it carries headers and the body).
+    Api(Box<ApiError<E>>),
     /// The request could not be sent or the response not read.
     Transport(reqwest::Error),
     /// The request or the whole call took longer than the timeout.

@@ -86,11 +86,11 @@ impl Response {
     }
 
     fn api<E>(self, body: Option<E>) -> Error<E> {
-        Error::Api(ApiError {
+        Error::Api(Box::new(ApiError {
             status: self.status,
             headers: self.headers,
             body,
             raw: self.body,
-        })
+        }))
     }
 }
