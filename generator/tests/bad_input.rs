@@ -124,3 +124,12 @@ fn a_broken_operation_is_dropped_and_the_rest_generates() {
         .unwrap_or_else(|| panic!("{:#?}", p.diagnostics));
     assert!(e.location.line >= 4, "{e}");
 }
+
+#[test]
+fn a_missing_comma_is_repaired_with_a_located_warning() {
+    let text = "{\n  \"swagger\": \"2.0\",\n  \"info\": {\"title\": \"t\"\n    \"version\": \"1\"},\n  \"paths\": {}\n}\n";
+    let p = prepare_bytes(Path::new("c.json"), text.as_bytes()).unwrap_or_else(|f| panic!("{f}"));
+    let w = find(&p.diagnostics, "load/json-missing-comma");
+    assert_eq!((w.location.line, w.location.column), (4, 5), "{w}");
+    assert_eq!(p.connector.title, "t");
+}

@@ -136,6 +136,24 @@ fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value>
         json_pointer: String::new(),
     };
     let message = strip_position(&err.to_string());
+    if let Some((v, fixed)) = insert_missing_commas(body) {
+        for (line, column) in fixed {
+            diags.push(
+                Diagnostic::warning(
+                    "load/json-missing-comma",
+                    "a comma is missing between two values; it was read as if present",
+                    Location {
+                        file: path.to_path_buf(),
+                        line,
+                        column,
+                        json_pointer: String::new(),
+                    },
+                )
+                .with_hint("add the comma"),
+            );
+        }
+        return Some(v);
+    }
     // Many hand-edited JSON files only have trailing commas or similar; YAML's flow syntax
     // accepts those. Read it leniently, but say so.
     if !matches!(err.classify(), serde_json::error::Category::Eof) {
@@ -170,4 +188,51 @@ pub(crate) fn strip_position(message: &str) -> String {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
+}
+
+/// Byte offset of a 1-based (line, column) position.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0usize;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let mut off = start;
+    for (i, (pos, _)) in text[start..].char_indices().enumerate() {
+        if i + 1 == column {
+            return Some(start + pos);
+        }
+        off = start + pos;
+    }
+    Some(off)
+}
+
+/// Repairs JSON whose only problem is missing commas between values (`"a": 1 "b": 2`), which
+/// is unambiguous. Returns the value and where commas were assumed; `None` for anything else.
+fn insert_missing_commas(text: &str) -> Option<(Value, Vec<(usize, usize)>)> {
+    let mut fixed_text = text.to_string();
+    let mut fixed = Vec::new();
+    for _ in 0..64 {
+        let err = match serde_json::from_str::<Value>(&fixed_text) {
+            Ok(v) => return (!fixed.is_empty()).then_some((v, fixed)),
+            Err(e) => e,
+        };
+        let msg = err.to_string();
+        if !(msg.starts_with("expected `,` or `}`") || msg.starts_with("expected `,` or `]`")) {
+            return None;
+        }
+        let at = offset_of(&fixed_text, err.line(), err.column())?;
+        let next = fixed_text[at..].chars().next()?;
+        if !matches!(next, '"' | '{' | '[' | '-' | '0'..='9' | 't' | 'f' | 'n') {
+            return None;
+        }
+        let before = fixed_text[..at].trim_end();
+        let last = before.chars().last()?;
+        if !matches!(last, '"' | '}' | ']' | '0'..='9' | 'e' | 'l') {
+            return None;
+        }
+        let insert_at = before.len();
+        fixed.push((err.line(), err.column()));
+        fixed_text.insert(insert_at, ',');
+    }
+    None
 }
