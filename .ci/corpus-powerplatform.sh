@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Generates every Power Platform connector folder of the corpus into one workspace and runs
+# clippy with warnings denied. Connectors that cannot be read are reported (located) and
+# counted; the step fails only if a generated crate does not compile cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${CORPUS:-../shared/corpus}/powerplatform"
+out="${OUT:-target/corpus-powerplatform}"
+mapfile -d '' dirs < <(find "$corpus" -mindepth 2 -maxdepth 2 -type d -print0 | sort -z)
+cargo build --release -q -p connectorkit-cli
+rm -rf "$out"
+t0=$(date +%s)
+./target/release/connectorkit generate "${dirs[@]}" --out "$out" --runtime-path runtime || true
+t1=$(date +%s)
+echo "generated from ${#dirs[@]} connector folders in $((t1 - t0))s"
+(cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo clippy --workspace -q -- -D warnings)
+t2=$(date +%s)
+echo "clippy (check + lints, -D warnings) of the generated connector crates: $((t2 - t1))s"
