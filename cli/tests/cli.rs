@@ -77,7 +77,7 @@ fn a_bad_input_fails_alone_and_the_batch_goes_on() {
     let bad = dir.join("broken.json");
     std::fs::write(
         &bad,
-        "{\n  \"openapi\": \"3.0.0\",\n  \"info\": {\"title\": \"x\" \"version\": \"1\"}\n}\n",
+        "{\n  \"openapi\": \"3.0.0\",\n  \"info\": {\"title\": \"x\",, \"version\": \"1\"}\n}\n",
     )
     .unwrap();
     let out = dir.join("ws");
