@@ -13,6 +13,26 @@ fn main() {
         ),
         ("hazards", manifest.join("definitions/hazards.yaml")),
     ];
+    let pp = manifest.join("../../shared/corpus/powerplatform");
+    let connectors = [
+        ("airmeet", "certified-connectors/Airmeet"),
+        (
+            "question_answering",
+            "certified-connectors/CognitiveServicesQuestionAnswering",
+        ),
+        (
+            "exchange_rate",
+            "independent-publisher-connectors/ExchangeRate",
+        ),
+        ("imis", "certified-connectors/iMIS"),
+        ("aikidocs", "certified-connectors/AikiDocs"),
+        ("hunter", "independent-publisher-connectors/Hunter"),
+        ("factset", "certified-connectors/FactSet"),
+    ];
+    let defs: Vec<(&str, PathBuf)> = defs
+        .into_iter()
+        .chain(connectors.iter().map(|(n, d)| (*n, pp.join(d))))
+        .collect();
     for (name, path) in defs {
         generate(name, &path, &out);
     }

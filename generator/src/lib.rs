@@ -134,6 +134,11 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
         let loaded = load::load_file(&definition, &mut diags);
         let mut prepared = prepare_loaded(loaded, &definition, diags)?;
         if let Some(props) = find_case_insensitive(path, |n| n == "apiproperties.json") {
+            let mut pdiags = Diagnostics::default();
+            if let Some((value, sources)) = load::load_plain_file(&props, &mut pdiags) {
+                model::powerplatform::apply(&mut prepared.connector, &value, &sources, &mut pdiags);
+            }
+            prepared.diagnostics.extend(pdiags.into_vec());
             prepared.inputs.push(props);
         }
         prepared.source_name = path

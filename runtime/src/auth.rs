@@ -75,6 +75,8 @@ pub enum Credential {
     },
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),
+    /// `Authorization: Bearer <token>` with the token from a [`TokenSource`] (OAuth2).
+    TokenSource(crate::oauth::TokenSource),
 }
 
 impl Credential {
@@ -112,5 +114,9 @@ impl Credential {
     /// A bearer token (HTTP bearer, OAuth2 or OpenID Connect access token).
     pub fn bearer(token: impl Into<Secret>) -> Self {
         Self::Bearer(token.into())
+    }
+    /// Bearer tokens from a token source (refreshed as the source sees fit).
+    pub fn token_source(source: crate::oauth::TokenSource) -> Self {
+        Self::TokenSource(source)
     }
 }

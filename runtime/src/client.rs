@@ -188,6 +188,12 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
+    /// A request to an absolute URL (a next link, a `Location` header) with this client's
+    /// credentials; a URL without a scheme is taken relative to the base URL.
+    pub fn request_url(&self, method: Method, url: &str) -> Request<'_> {
+        Request::new_url(self, method, url)
+    }
+
     /// Starts describing a request to `path_template` (relative to the base URL).
     pub fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
         Request::new(self, method, path_template)

@@ -11,22 +11,31 @@ mod auth;
 mod client;
 mod error;
 mod multipart;
+mod oauth;
+pub mod pagination;
 mod params;
 mod request;
 mod response;
 mod string_enum;
+pub mod triggers;
 mod types;
 
 pub use auth::{ApiKeyLocation, Credential, Secret};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use multipart::Multipart;
+pub use oauth::{
+    OAuthSettings, RefreshTokenProvider, StaticToken, TokenError, TokenFuture, TokenProvider,
+    TokenSource,
+};
 pub use params::ParamStyle;
 pub use request::Request;
 pub use response::Response;
+pub use triggers::Subscription;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 
 pub use bytes::Bytes;
+pub use futures_util::stream::Stream;
 pub use http;
 pub use reqwest::Method;
 pub use serde;

@@ -38,9 +38,12 @@ pub struct Request<'c> {
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
-    security: &'static [&'static [&'static str]],
+    pub(crate) security: &'static [&'static [&'static str]],
+    pub(crate) always: &'static [&'static str],
     body: Body,
     error: Option<String>,
+    auth_error: Option<String>,
+    absolute: bool,
 }
 
 fn check_value(what: &str, name: &str, value: &str) -> Result<(), String> {
@@ -63,9 +66,36 @@ impl<'c> Request<'c> {
             headers: Vec::new(),
             cookies: Vec::new(),
             security: &[],
+            always: &[],
             body: Body::None,
             error: None,
+            auth_error: None,
+            absolute: false,
         }
+    }
+
+    /// A request to an absolute URL (a next link, a `Location`), or a path relative to the
+    /// client's base URL when `url` has no scheme.
+    pub(crate) fn new_url(client: &'c Client, method: Method, url: &str) -> Self {
+        let mut r = Request::new(client, method, "");
+        if url.contains("://") {
+            r.absolute = true;
+            r.path = url.to_string();
+        } else {
+            let base = client.inner.base_url.path().trim_end_matches('/');
+            r.path = match url.strip_prefix(base) {
+                Some(rest) if !base.is_empty() => rest.to_string(),
+                _ => url.to_string(),
+            };
+            if !r.path.starts_with('/') {
+                r.path.insert(0, '/');
+            }
+        }
+        r
+    }
+
+    pub(crate) fn client_ref(&self) -> &'c Client {
+        self.client
     }
 
     fn fail(mut self, message: String) -> Self {
@@ -169,6 +199,13 @@ impl<'c> Request<'c> {
         self
     }
 
+    /// Credentials sent whenever the client has them, whichever security alternative applies
+    /// (a connector's policy headers and query values).
+    pub fn always(mut self, names: &'static [&'static str]) -> Self {
+        self.always = names;
+        self
+    }
+
     /// Security alternatives: the first one whose schemes all have credentials is applied.
     pub fn security(mut self, alternatives: &'static [&'static [&'static str]]) -> Self {
         self.security = alternatives;
@@ -220,14 +257,20 @@ impl<'c> Request<'c> {
         self
     }
 
-    fn apply_security(&mut self) {
-        let creds = &self.client.inner.credentials;
+    async fn apply_security(&mut self) {
+        let client = self.client;
+        let creds = &client.inner.credentials;
         let chosen = self
             .security
             .iter()
             .find(|alt| alt.iter().all(|s| creds.contains_key(*s)));
-        let Some(alt) = chosen else { return };
-        for scheme in alt.iter() {
+        let mut names: Vec<&'static str> = chosen.map(|a| a.to_vec()).unwrap_or_default();
+        for n in self.always {
+            if !names.contains(n) {
+                names.push(n);
+            }
+        }
+        for scheme in names.iter() {
             let Some(c) = creds.get(*scheme) else {
                 continue;
             };
@@ -272,6 +315,14 @@ impl<'c> Request<'c> {
                 Credential::Bearer(token) => {
                     self.push_authorization(&format!("Bearer {}", token.expose()), scheme);
                 }
+                Credential::TokenSource(source) => match source.token().await {
+                    Ok(token) => {
+                        self.push_authorization(&format!("Bearer {}", token.expose()), scheme)
+                    }
+                    Err(e) => {
+                        self.auth_error.get_or_insert(e.to_string());
+                    }
+                },
             }
         }
     }
@@ -292,11 +343,14 @@ impl<'c> Request<'c> {
 
     /// Sends the request and reads the whole response.
     pub async fn send<E>(mut self) -> Result<Response, Error<E>> {
-        self.apply_security();
+        self.apply_security().await;
         if let Some(e) = self.error.take() {
             return Err(Error::InvalidRequest(e));
         }
-        if self.path.contains('{') {
+        if let Some(e) = self.auth_error.take() {
+            return Err(Error::Auth(e));
+        }
+        if !self.absolute && self.path.contains('{') {
             return Err(Error::InvalidRequest(format!(
                 "unfilled placeholder in `{}`",
                 self.path
@@ -308,7 +362,12 @@ impl<'c> Request<'c> {
         } else {
             "/"
         };
-        let mut url = url::Url::parse(&format!("{base}{sep}{}", self.path))
+        let full = if self.absolute {
+            self.path.clone()
+        } else {
+            format!("{base}{sep}{}", self.path)
+        };
+        let mut url = url::Url::parse(&full)
             .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();

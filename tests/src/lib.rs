@@ -11,3 +11,38 @@ pub mod petstore {
 pub mod hazards {
     include!(concat!(env!("OUT_DIR"), "/hazards.rs"));
 }
+
+/// Power Platform connector `certified-connectors/Airmeet` (from `../shared/corpus`): basic auth whose credentials a `setheader` policy really sends as headers, a region choice in `dynamichosturl`, internal constants, a double-encoded path value, a webhook trigger.
+pub mod airmeet {
+    include!(concat!(env!("OUT_DIR"), "/airmeet.rs"));
+}
+
+/// Power Platform connector `certified-connectors/CognitiveServicesQuestionAnswering` (from `../shared/corpus`): connection parameter sets, the base URL from a connection parameter, the key sent by `setheader`.
+pub mod question_answering {
+    include!(concat!(env!("OUT_DIR"), "/question_answering.rs"));
+}
+
+/// Power Platform connector `independent-publisher-connectors/ExchangeRate` (from `../shared/corpus`): `routerequesttoendpoint` putting the API key into the path.
+pub mod exchange_rate {
+    include!(concat!(env!("OUT_DIR"), "/exchange_rate.rs"));
+}
+
+/// Power Platform connector `certified-connectors/iMIS` (from `../shared/corpus`): `x-ms-pageable` paging.
+pub mod imis {
+    include!(concat!(env!("OUT_DIR"), "/imis.rs"));
+}
+
+/// Power Platform connector `certified-connectors/AikiDocs` (from `../shared/corpus`): an API key in a header.
+pub mod aikidocs {
+    include!(concat!(env!("OUT_DIR"), "/aikidocs.rs"));
+}
+
+/// Power Platform connector `independent-publisher-connectors/Hunter` (from `../shared/corpus`): an API key in the query.
+pub mod hunter {
+    include!(concat!(env!("OUT_DIR"), "/hunter.rs"));
+}
+
+/// Power Platform connector `certified-connectors/FactSet` (from `../shared/corpus`): OAuth2 bearer tokens.
+pub mod factset {
+    include!(concat!(env!("OUT_DIR"), "/factset.rs"));
+}

@@ -3,30 +3,182 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::connection;
 use super::docs;
 use super::rust::{arg_ty, ident};
 use super::types::body_ty;
+use crate::model::names::bare;
+use crate::model::powerplatform::Platform;
 use crate::model::{
-    Action, AuthKind, AuthScheme, BodyKind, Connector, Outcome, ParamLocation, QueryStyle,
-    ResponseBody, ResponseCase, StatusMatch,
+    Action, AuthKind, AuthScheme, BodyKind, Connector, InjectedValue, Outcome, ParamLocation,
+    QueryStyle, ResponseBody, ResponseCase, RustType, StatusMatch, TriggerKind, TypeKind,
 };
 
-/// The `Client` struct and its impl.
+/// The `Client` struct and its impl (and the connection and triggers, for connectors).
 pub fn items(c: &Connector) -> TokenStream {
-    let auth = c.auth.iter().map(auth_method);
-    let actions = c.actions.iter().map(action);
-    quote! {
-        /// The API client: one async method per action. Cheap to clone.
-        #[derive(Clone, Debug)]
-        pub struct Client {
-            inner: connectorkit::Client,
+    let plain_client = c.platform.is_none();
+    let auth = c.auth.iter().map(|a| auth_method(a, plain_client));
+    let (webhooks, plain): (Vec<&Action>, Vec<&Action>) = c.actions.iter().partition(|a| {
+        a.trigger
+            .as_ref()
+            .is_some_and(|t| t.kind == TriggerKind::Webhook)
+    });
+    let actions = plain.iter().map(|a| action(c, a, Receiver::Client));
+    let platform = c.platform.as_ref();
+    let hosts = platform.map(|p| p.hosts.len()).unwrap_or(0);
+    let connection = platform.and_then(|p| p.connection.as_ref());
+    let conn_ty = ident(&connection::connection_type(c));
+    let connection_items = connection.map(|conn| connection::items(c, conn));
+    let empty = Platform::default();
+    let p = platform.unwrap_or(&empty);
+    let constant_placements = connection::placements(p, None, true);
+    let conn_field = connection.map(|_| quote!(connection: Option<std::sync::Arc<#conn_ty>>,));
+    let conn_none = connection.map(|_| quote!(connection: None,));
+    let hosts_field = (hosts > 0).then(|| quote!(hosts: Vec<connectorkit::Client>,));
+    let hosts_default = (hosts > 0).then(|| quote!(hosts: vec![inner.clone(); #hosts],));
+    let hosts_rebase = (hosts > 0).then(|| {
+        quote! {
+            let hosts = self
+                .hosts
+                .iter()
+                .map(|h| h.with_base_url(base_url))
+                .collect::<Result<Vec<_>, _>>()?;
         }
+    });
+    let hosts_keep = (hosts > 0).then(|| quote!(hosts,));
+    let hosts_cred = (hosts > 0).then(|| {
+        quote! {
+            for h in &mut next.hosts {
+                *h = h.with_credential(scheme, credential.clone());
+            }
+        }
+    });
+    let conn_keep = connection.map(|_| quote!(connection: self.connection.clone(),));
+    let constructors = match connection {
+        Some(_) => {
+            let cx = quote!(connection);
+            let all_placements = connection::placements(p, Some(&cx), false);
+            let bindings = connection::bindings(c, p, &cx);
+            let host_lets: Vec<TokenStream> = p
+                .hosts
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    let e = connection::template_expr(&h.template, Some(&cx));
+                    let v = quote::format_ident!("host_{}", i);
+                    let bp = &h.base_path;
+                    if bp.is_empty() {
+                        quote!(let #v = inner.with_base_url(&#e)?;)
+                    } else {
+                        quote!(let #v = inner.with_base_url(&format!("{}{}", #e.trim_end_matches('/'), #bp))?;)
+                    }
+                })
+                .collect();
+            let host_names: Vec<proc_macro2::Ident> = (0..p.hosts.len())
+                .map(|i| quote::format_ident!("host_{}", i))
+                .collect();
+            let hosts_init = (hosts > 0).then(|| quote!(hosts: vec![#(#host_names),*],));
+            quote! {
+                /// A client for `connection`: base URLs, credentials and the connector's policy
+                /// headers and query values set up as the platform would.
+                pub fn new(connection: #conn_ty) -> Result<Self, connectorkit::BuildError> {
+                    Self::connect(Self::builder(), connection)
+                }
 
-        impl Client {
+                /// Like [`Client::new`], from a runtime builder (timeouts, a custom
+                /// `reqwest::Client`…).
+                pub fn connect(
+                    builder: connectorkit::ClientBuilder,
+                    connection: #conn_ty,
+                ) -> Result<Self, connectorkit::BuildError> {
+                    let inner = builder.build()?;
+                    #(#all_placements)*
+                    #[allow(unused_mut)]
+                    let mut inner = inner;
+                    #(#bindings)*
+                    #(#host_lets)*
+                    Ok(Self {
+                        #hosts_init
+                        inner,
+                        connection: Some(std::sync::Arc::new(connection)),
+                    })
+                }
+            }
+        }
+        None => quote! {
             /// A client for [`DEFAULT_BASE_URL`](super::DEFAULT_BASE_URL) with default settings and no credentials.
             pub fn new() -> Result<Self, connectorkit::BuildError> {
                 Ok(Self::from_runtime(Self::builder().build()?))
             }
+        },
+    };
+    let value_fn = connection.map(|_| {
+        quote! {
+            /// A connection parameter's value (empty without a connection).
+            #[allow(dead_code)]
+            fn connection_value(&self, name: &str) -> String {
+                self.connection
+                    .as_ref()
+                    .map(|c| c.value(name, ""))
+                    .unwrap_or_default()
+            }
+        }
+    });
+    let with_base_url = if plain_client {
+        quote! {
+            /// The same client pointed at another base URL.
+            pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
+                Ok(Self::from_runtime(self.inner.with_base_url(base_url)?))
+            }
+        }
+    } else {
+        quote! {
+            /// The same client pointed at another base URL (every host of the connector).
+            pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
+                #hosts_rebase
+                Ok(Self {
+                    inner: self.inner.with_base_url(base_url)?,
+                    #hosts_keep
+                    #conn_keep
+                })
+            }
+        }
+    };
+    let with_credential = (!plain_client).then(|| {
+        quote! {
+            /// A clone with a credential added for `scheme` (on every host).
+            #[allow(dead_code)]
+            fn with_runtime_credential(&self, scheme: &str, credential: connectorkit::Credential) -> Self {
+                #[allow(unused_mut)]
+                let mut next = self.clone();
+                #hosts_cred
+                next.inner = next.inner.with_credential(scheme, credential);
+                next
+            }
+        }
+    });
+    let triggers = (!webhooks.is_empty()).then(|| triggers(c, &webhooks));
+    let triggers_fn = (!webhooks.is_empty()).then(|| {
+        quote! {
+            /// The connector's webhook triggers: subscribe, unsubscribe, parse notifications.
+            pub fn triggers(&self) -> Triggers<'_> {
+                Triggers { client: self }
+            }
+        }
+    });
+    quote! {
+        #connection_items
+
+        /// The API client: one async method per action. Cheap to clone.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: connectorkit::Client,
+            #hosts_field
+            #conn_field
+        }
+
+        impl Client {
+            #constructors
 
             /// A runtime builder preset with the default base URL, for timeouts, a custom
             /// `reqwest::Client` and more; finish with [`Client::from_runtime`].
@@ -36,7 +188,12 @@ pub fn items(c: &Connector) -> TokenStream {
 
             /// Wraps a configured runtime client.
             pub fn from_runtime(inner: connectorkit::Client) -> Self {
-                Self { inner }
+                #(#constant_placements)*
+                Self {
+                    #hosts_default
+                    inner,
+                    #conn_none
+                }
             }
 
             /// The runtime client underneath.
@@ -44,19 +201,100 @@ pub fn items(c: &Connector) -> TokenStream {
                 &self.inner
             }
 
-            /// The same client pointed at another base URL.
-            pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
-                Ok(Self::from_runtime(self.inner.with_base_url(base_url)?))
-            }
+            #with_base_url
+
+            #value_fn
+
+            #with_credential
+
+            #triggers_fn
 
             #(#auth)*
 
             #(#actions)*
         }
+
+        #triggers
     }
 }
 
-fn auth_method(a: &AuthScheme) -> TokenStream {
+/// The webhook triggers' own type.
+fn triggers(c: &Connector, webhooks: &[&Action]) -> TokenStream {
+    let methods = webhooks.iter().map(|a| action(c, a, Receiver::Triggers));
+    let parsers = webhooks.iter().filter_map(|a| {
+        let t = a.trigger.as_ref()?;
+        let f = ident(&t.parse_fn);
+        let ty = t
+            .notification
+            .as_ref()
+            .map(super::rust::ty)
+            .unwrap_or_else(|| quote!(connectorkit::serde_json::Value));
+        let first = format!(
+            "Parses a notification of the `{}` trigger, as the backend POSTs it to the callback URL.",
+            bare(&a.ident)
+        );
+        let doc = docs::attrs(&[Some(&first), t.notification_doc.as_deref()]);
+        Some(quote! {
+            #doc
+            pub fn #f(body: &[u8]) -> Result<#ty, connectorkit::triggers::NotificationError> {
+                connectorkit::triggers::parse_notification(body)
+            }
+        })
+    });
+    let security = webhooks.first().map(|a| {
+        let alts = a.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        let always = &a.always;
+        let sec = (!a.security.is_empty()).then(|| quote!(.security(&[#(#alts),*])));
+        let alw = (!always.is_empty()).then(|| quote!(.always(&[#(#always),*])));
+        quote!(#sec #alw)
+    });
+    quote! {
+        /// The connector's webhook triggers (from [`Client::triggers`]): subscribing sends the
+        /// callback URL the backend will POST notifications to.
+        #[derive(Clone, Copy, Debug)]
+        pub struct Triggers<'a> {
+            client: &'a Client,
+        }
+
+        impl Triggers<'_> {
+            #(#methods)*
+
+            #(#parsers)*
+
+            /// Ends a subscription: `DELETE` at its `Location`.
+            pub async fn unsubscribe(
+                &self,
+                subscription: &connectorkit::Subscription,
+            ) -> Result<(), connectorkit::Error<connectorkit::serde_json::Value>> {
+                let Some(location) = subscription.location() else {
+                    return Err(connectorkit::Error::InvalidRequest(
+                        "the subscription has no Location to unsubscribe at".to_string(),
+                    ));
+                };
+                let resp = self
+                    .client
+                    .inner
+                    .request_url(connectorkit::Method::DELETE, location)
+                    #security
+                    .send()
+                    .await?;
+                match resp.status() {
+                    200..=299 => Ok(()),
+                    _ => Err(resp.error()),
+                }
+            }
+        }
+    }
+}
+
+/// Where an action's method lives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Receiver {
+    Client,
+    Triggers,
+}
+
+fn auth_method(a: &AuthScheme, plain_client: bool) -> TokenStream {
     let m = ident(&a.method);
     let scheme = &a.name;
     let summary = match &a.kind {
@@ -98,17 +336,99 @@ fn auth_method(a: &AuthScheme) -> TokenStream {
             quote!(connectorkit::Credential::bearer(token)),
         ),
     };
+    let set = if plain_client {
+        quote!(Self::from_runtime(self.inner.with_credential(#scheme, #cred)))
+    } else {
+        quote!(self.with_runtime_credential(#scheme, #cred))
+    };
     quote! {
         #doc
         pub fn #m(&self, #args) -> Self {
-            Self::from_runtime(self.inner.with_credential(#scheme, #cred))
+            #set
         }
     }
 }
 
-fn action(a: &Action) -> TokenStream {
-    let name = ident(&a.ident);
-    let route = format!("`{} {}`", a.method, a.path);
+/// A typed literal for a wire constant.
+fn literal(v: &serde_json::Value) -> TokenStream {
+    match v {
+        serde_json::Value::Bool(b) => quote!(#b),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => {
+                let l = proc_macro2::Literal::i64_unsuffixed(i);
+                quote!(#l)
+            }
+            (None, Some(f)) => {
+                let l = proc_macro2::Literal::f64_unsuffixed(f);
+                quote!(#l)
+            }
+            _ => {
+                let t = n.to_string();
+                quote!(#t)
+            }
+        },
+        serde_json::Value::String(s) => quote!(#s),
+        other => {
+            let t = other.to_string();
+            quote!(#t)
+        }
+    }
+}
+
+fn json_value(v: &serde_json::Value) -> TokenStream {
+    let l = literal(v);
+    quote!(connectorkit::serde_json::Value::from(#l))
+}
+
+/// The accessor of the next link in a page type.
+fn next_link_accessor(c: &Connector, a: &Action, name: &str) -> Option<TokenStream> {
+    let Outcome::Single(ResponseBody::Json(t)) = &a.success_type else {
+        return None;
+    };
+    match t {
+        RustType::Value => Some(quote!(|page: &connectorkit::serde_json::Value| {
+            page.get(#name).and_then(|v| v.as_str()).map(str::to_string)
+        })),
+        RustType::Named(n) => {
+            let def = c.types.iter().find(|d| &d.name == n)?;
+            let TypeKind::Struct { fields, .. } = &def.kind else {
+                return None;
+            };
+            let f = fields.iter().find(|f| f.wire_name == name)?;
+            let fi = ident(&f.ident);
+            let tn = ident(n);
+            match &f.ty {
+                RustType::Option(inner) if **inner == RustType::String => {
+                    Some(quote!(|page: &#tn| page.#fi.clone()))
+                }
+                RustType::String => Some(quote!(|page: &#tn| Some(page.#fi.clone()))),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
+    let webhook = receiver == Receiver::Triggers;
+    let name = if webhook {
+        ident(&format!("subscribe_{}", bare(&a.ident)))
+    } else {
+        ident(&a.ident)
+    };
+    let path = a.wire_path.clone().unwrap_or_else(|| a.path.clone());
+    let method_name = a
+        .wire_method
+        .clone()
+        .unwrap_or_else(|| a.method.to_uppercase());
+    let route = if a.wire_path.is_some() || a.wire_method.is_some() {
+        format!(
+            "`{} {}` (definition: `{} {}`)",
+            method_name, path, a.method, a.path
+        )
+    } else {
+        format!("`{} {}`", a.method, a.path)
+    };
     let summary = a.summary.as_deref().filter(|s| !s.trim().is_empty());
     let description = a
         .description
@@ -131,14 +451,56 @@ fn action(a: &Action) -> TokenStream {
         )),
         _ => None,
     };
-    let doc = docs::attrs(&[first, rest, multipart_doc.as_deref(), Some(&route)]);
-    let deprecated = a.deprecated.then(|| quote!(#[deprecated]));
+    let trigger_doc = a.trigger.as_ref().map(|t| match t.kind {
+        TriggerKind::Webhook => format!(
+            "A webhook trigger{}: subscribing registers `callback_url`, and the backend POSTs notifications there; parse them with [`Triggers::{}`].",
+            if t.batch { " (each notification carries a batch of items)" } else { "" },
+            bare(&t.parse_fn)
+        ),
+        TriggerKind::Polling => "A polling trigger: call it repeatedly; `202 Accepted` means nothing new yet.".to_string(),
+    });
+    let notes: Vec<&str> = a.notes.iter().map(String::as_str).collect();
+    let mut paragraphs: Vec<Option<&str>> = vec![
+        first,
+        rest,
+        multipart_doc.as_deref(),
+        trigger_doc.as_deref(),
+    ];
+    paragraphs.extend(notes.iter().map(|n| Some(*n)));
+    paragraphs.push(Some(&route));
+    let doc = docs::attrs(&paragraphs);
+    let deprecated = match (&a.deprecated_note, a.deprecated) {
+        (Some(n), _) => quote!(#[deprecated(note = #n)]),
+        (None, true) => quote!(#[deprecated]),
+        _ => quote!(),
+    };
+    let hidden = a.hidden.then(|| quote!(#[doc(hidden)]));
 
     let mut args = Vec::new();
     let mut calls = Vec::new();
+    let mut unused = Vec::new();
+    if webhook
+        && a.body.as_ref().is_some_and(|b| {
+            b.injected
+                .iter()
+                .any(|i| i.value == InjectedValue::CallbackUrl)
+        })
+    {
+        args.push(quote!(callback_url: &str));
+    }
     for p in &a.params {
-        let pi = ident(&p.ident);
         let wire = &p.wire_name;
+        if let Some(v) = &p.constant {
+            let lit = literal(v);
+            calls.push(match p.location {
+                ParamLocation::Path => quote!(.path(#wire, &#lit)),
+                ParamLocation::Header => quote!(.header(#wire, &#lit)),
+                ParamLocation::Cookie => quote!(.cookie(#wire, &#lit)),
+                ParamLocation::Query => quote!(.query(#wire, &#lit)),
+            });
+            continue;
+        }
+        let pi = ident(&p.ident);
         let value = if p.required {
             let t = arg_ty(&p.ty);
             args.push(quote!(#pi: #t));
@@ -147,6 +509,13 @@ fn action(a: &Action) -> TokenStream {
             quote!(&params.#pi)
         };
         calls.push(match p.location {
+            ParamLocation::Path if !path.contains(&format!("{{{wire}}}")) => {
+                if p.required {
+                    unused.push(quote!(let _ = &#pi;));
+                }
+                continue;
+            }
+            ParamLocation::Path if p.encode_twice => quote!(.path_encoded_twice(#wire, #value)),
             ParamLocation::Path => quote!(.path(#wire, #value)),
             ParamLocation::Header => quote!(.header(#wire, #value)),
             ParamLocation::Cookie => quote!(.cookie(#wire, #value)),
@@ -164,12 +533,66 @@ fn action(a: &Action) -> TokenStream {
             },
         });
     }
+    for (ph, wire) in &a.path_from_connection {
+        let holder = if webhook {
+            quote!(self.client)
+        } else {
+            quote!(self)
+        };
+        calls.push(quote!(.path(#ph, &#holder.connection_value(#wire))));
+    }
+    for (ph, pident, required) in &a.path_from_query {
+        let pi = ident(pident);
+        if *required {
+            calls.push(quote!(.path(#ph, &#pi)));
+        } else {
+            calls.push(quote!(.path(#ph, &params.#pi)));
+        }
+    }
     if let Some(ps) = &a.params_struct {
         let ps = ident(ps);
         args.push(quote!(params: &#ps));
     }
+    let mut prelude = Vec::new();
     if let Some(body) = &a.body {
+        let injections: Vec<TokenStream> = body
+            .injected
+            .iter()
+            .map(|i| {
+                let k = &i.wire_name;
+                let v = match &i.value {
+                    InjectedValue::Constant(v) => json_value(v),
+                    InjectedValue::CallbackUrl if webhook => {
+                        quote!(connectorkit::serde_json::Value::from(callback_url))
+                    }
+                    InjectedValue::CallbackUrl => {
+                        quote!(connectorkit::serde_json::Value::from(""))
+                    }
+                };
+                quote!(fields.insert(#k.to_string(), #v);)
+            })
+            .collect();
         match &body.kind {
+            BodyKind::Json(t) if body.no_argument => {
+                let _ = t;
+                prelude.push(quote! {
+                    let mut fields = connectorkit::serde_json::Map::new();
+                    #(#injections)*
+                });
+                calls.push(quote!(.json(&fields)));
+            }
+            BodyKind::Json(t) if !injections.is_empty() => {
+                let t = arg_ty(t);
+                args.push(quote!(body: #t));
+                prelude.push(quote! {
+                    let mut body = connectorkit::serde_json::to_value(body)
+                        .map_err(|e| connectorkit::Error::InvalidRequest(e.to_string()))?;
+                    if let Some(fields) = body.as_object_mut() {
+                        #(#injections)*
+                    }
+                });
+                calls.push(quote!(.json(&body)));
+            }
             BodyKind::Json(t) => {
                 let t = arg_ty(t);
                 args.push(quote!(body: #t));
@@ -198,6 +621,10 @@ fn action(a: &Action) -> TokenStream {
         let alts = a.security.iter().map(|alt| quote!(&[#(#alt),*]));
         calls.push(quote!(.security(&[#(#alts),*])));
     }
+    if !a.always.is_empty() {
+        let always = &a.always;
+        calls.push(quote!(.always(&[#(#always),*])));
+    }
     let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let ok_ty = match &a.success_type {
         Outcome::Single(b) => body_ty(b),
@@ -213,25 +640,136 @@ fn action(a: &Action) -> TokenStream {
             quote!(#n)
         }
     };
-    let method = ident(&a.method.to_uppercase());
-    let path = &a.path;
+    let method = ident(&method_name);
+    let client = if webhook {
+        quote!(self.client)
+    } else {
+        quote!(self)
+    };
+    let recv = match a.host {
+        Some(i) => {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(#client.hosts[#i])
+        }
+        None => quote!(#client.inner),
+    };
     let arms = arms(a);
-    quote! {
-        #doc
-        #deprecated
-        #too_many
-        pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
-            let resp = self
-                .inner
-                .request(connectorkit::Method::#method, #path)
-                #(#calls)*
-                .send()
-                .await?;
-            match resp.status() {
-                #(#arms)*
+    let request = quote! {
+        #(#unused)*
+        #(#prelude)*
+        let resp = #recv
+            .request(connectorkit::Method::#method, #path)
+            #(#calls)*
+            .send()
+            .await?;
+    };
+    if webhook {
+        let location = a.location_template.as_ref().map(|t| {
+            let holder = quote!(self.client.connection.as_deref());
+            let _ = &holder;
+            let e = connection_template(c, t);
+            quote! {
+                // The connector's gateway adds this `Location` (a response-side policy).
+                let subscription = subscription.or_location(#e);
+            }
+        });
+        let err_read = match &a.error_type {
+            Outcome::Single(_) => quote!(resp.error()),
+            Outcome::Enum(_) => quote!(resp.error_untyped()),
+        };
+        return quote! {
+            #doc
+            #deprecated
+            #hidden
+            #too_many
+            pub async fn #name(&self, #(#args),*) -> Result<connectorkit::Subscription, connectorkit::Error<#err_ty>> {
+                #request
+                if !(200..300).contains(&resp.status()) {
+                    return Err(#err_read);
+                }
+                let subscription = connectorkit::Subscription::from_response(resp)?;
+                #location
+                Ok(subscription)
+            }
+        };
+    }
+    let pager = a.pageable.as_ref().and_then(|pg| {
+        let accessor = next_link_accessor(c, a, &pg.next_link_name)?;
+        let pages = ident(&pg.method);
+        let decode = ident(&format!("decode_{}", bare(&a.ident)));
+        let pdoc = format!(
+            "Every page of [`Client::{}`], following `{}` (`x-ms-pageable`) until there is none.",
+            bare(&a.ident),
+            pg.next_link_name
+        );
+        let pdoc = docs::attrs(&[Some(&pdoc)]);
+        Some((decode.clone(), quote! {
+            #pdoc
+            #deprecated
+            #hidden
+            #too_many
+            pub fn #pages(&self, #(#args),*) -> Result<impl connectorkit::Stream<Item = Result<#ok_ty, connectorkit::Error<#err_ty>>> + '_, connectorkit::Error<#err_ty>> {
+                #(#unused)*
+                #(#prelude)*
+                let first = #recv
+                    .request(connectorkit::Method::#method, #path)
+                    #(#calls)*;
+                Ok(connectorkit::pagination::next_link_pages(first, Self::#decode, #accessor))
+            }
+
+            fn #decode(resp: connectorkit::Response) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
+                match resp.status() {
+                    #(#arms)*
+                }
+            }
+        }))
+    });
+    match pager {
+        Some((decode, pager)) => quote! {
+            #doc
+            #deprecated
+            #hidden
+            #too_many
+            pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
+                #request
+                Self::#decode(resp)
+            }
+
+            #pager
+        },
+        None => quote! {
+            #doc
+            #deprecated
+            #hidden
+            #too_many
+            pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
+                #request
+                match resp.status() {
+                    #(#arms)*
+                }
+            }
+        },
+    }
+}
+
+/// A template over the client's connection, evaluated in a `Triggers` method.
+fn connection_template(c: &Connector, t: &crate::model::powerplatform::Template) -> TokenStream {
+    let has_connection = c.platform.as_ref().is_some_and(|p| p.connection.is_some());
+    let pieces = t.0.iter().map(|p| match p {
+        crate::model::powerplatform::Part::Lit(s) => quote!(#s.to_string()),
+        crate::model::powerplatform::Part::Conn { name, default } if has_connection => {
+            match default {
+                Some(d) => quote!(self.client.connection.as_ref().map(|c| c.value(#name, #d)).unwrap_or_else(|| #d.to_string())),
+                None => quote!(self.client.connection.as_ref().map(|c| c.value(#name, "")).unwrap_or_default()),
             }
         }
-    }
+        crate::model::powerplatform::Part::Conn { default, .. } => {
+            let d = default.clone().unwrap_or_default();
+            quote!(#d.to_string())
+        }
+        _ => quote!(String::new()),
+    });
+    quote!([#(#pieces),*].concat())
 }
 
 fn pattern(cases: &[&ResponseCase]) -> TokenStream {

@@ -1,6 +1,7 @@
 //! Stage 4 — emit: the model → Rust source (quote + prettyplease) and crate files (askama).
 
 mod client;
+mod connection;
 pub mod crate_files;
 mod docs;
 mod macros;
@@ -63,8 +64,25 @@ fn format(tokens: TokenStream, c: &Connector) -> Result<String, String> {
     Ok(format!("{HEADER}{}", macros::reformat(&text, c)))
 }
 
+/// What the client module exports.
+fn exports(c: &Connector) -> Vec<proc_macro2::Ident> {
+    let mut out = vec![quote::format_ident!("Client")];
+    if c.platform.as_ref().is_some_and(|p| p.connection.is_some()) {
+        out.push(quote::format_ident!("{}", connection::connection_type(c)));
+    }
+    if c.actions.iter().any(|a| {
+        a.trigger
+            .as_ref()
+            .is_some_and(|t| t.kind == crate::model::TriggerKind::Webhook)
+    }) {
+        out.push(quote::format_ident!("Triggers"));
+    }
+    out
+}
+
 /// The three source files of a generated crate.
 pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
+    let exports = exports(c);
     let (inner_doc, root) = root_items(c, source);
     let type_items = types::items(c);
     let reexport = (!type_items.is_empty()).then(|| {
@@ -80,7 +98,7 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
         mod client;
         pub mod types;
 
-        pub use client::Client;
+        pub use client::{#(#exports),*};
         #reexport
 
         #root
@@ -109,6 +127,7 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
 
 /// One self-contained module body (for `include!` from build.rs or the `connector!` macro).
 pub fn module(c: &Connector, source: &str) -> Result<String, String> {
+    let exports = exports(c);
     let (_, root) = root_items(c, source);
     let client_items = client::items(c);
     let type_items = types::items(c);
@@ -118,7 +137,7 @@ pub fn module(c: &Connector, source: &str) -> Result<String, String> {
         )
     });
     let tokens = quote! {
-        pub use self::client::Client;
+        pub use self::client::{#(#exports),*};
         #reexport
         #root
         mod client {

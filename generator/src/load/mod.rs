@@ -185,6 +185,39 @@ pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<Loaded> {
     }
 }
 
+/// Reads a plain JSON or YAML file (a connector's `apiProperties.json`) with the same
+/// leniency and located diagnostics as definitions, without detecting or bundling it.
+pub fn load_plain_file(
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<(serde_json::Value, SourceSet)> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "load/io",
+                format!("cannot read {}: {e}", path.display()),
+                Location {
+                    file: path.to_path_buf(),
+                    ..Location::default()
+                },
+            ));
+            return None;
+        }
+    };
+    let text = source::decode(path, &bytes, diags);
+    let parsed = source::parse(path, text, diags);
+    let value = parsed.value?;
+    let file = SourceFile {
+        path: path.to_path_buf(),
+        text: parsed.text,
+        format: parsed.format,
+        lines: OnceLock::new(),
+        json_cache: Mutex::new(HashMap::new()),
+    };
+    Some((value, SourceSet::new(vec![file], HashMap::new())))
+}
+
 /// Loads a definition from bytes; `name` names it in diagnostics and is the base for relative `$ref`s.
 pub fn load_bytes(name: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Loaded> {
     let text = source::decode(name, bytes, diags);

@@ -7,12 +7,13 @@ use openapiv3::{
     StatusCode,
 };
 
+use super::extensions as ext;
 use super::names::{bare, pascal_ident, snake_ident, Namer};
 use super::resolve::Resolver;
 use super::types::{RustType, TypeSpace};
 use super::{
-    Action, AuthScheme, Body, BodyKind, Outcome, Param, ParamLocation, QueryStyle, ResponseBody,
-    ResponseCase, StatusMatch,
+    Action, AuthScheme, Body, BodyKind, Injected, InjectedValue, Outcome, Pageable, Param,
+    ParamLocation, QueryStyle, ResponseBody, ResponseCase, StatusMatch, Trigger, TriggerKind,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceSet;
@@ -94,7 +95,7 @@ pub fn build(
                 type_prefix: pascal_ident(bare(&ident), "Action"),
                 ptr: op_ptr,
             };
-            let action = ctx.action(
+            let mut action = ctx.action(
                 space,
                 diags,
                 ident,
@@ -104,10 +105,48 @@ pub fn build(
                 &item.parameters,
                 &known,
             );
+            ctx.extensions(space, diags, &mut action, op, &item.extensions, &mut namer);
             actions.push(action);
         }
     }
+    mark_replaced_revisions(&mut actions, openapi);
     actions
+}
+
+/// `x-ms-api-annotation` families: older revisions are deprecated in favour of the newest.
+fn mark_replaced_revisions(actions: &mut [Action], openapi: &openapiv3::OpenAPI) {
+    let mut by_id: std::collections::BTreeMap<String, (String, i64)> = Default::default();
+    for (_, _, op) in openapi.operations() {
+        if let (Some(id), Some(a)) = (&op.operation_id, ext::annotation(&op.extensions)) {
+            by_id.insert(id.clone(), a);
+        }
+    }
+    let mut newest: std::collections::BTreeMap<String, (i64, String)> = Default::default();
+    for a in actions.iter() {
+        let Some((family, rev)) = a.operation_id.as_ref().and_then(|id| by_id.get(id)) else {
+            continue;
+        };
+        let e = newest
+            .entry(family.clone())
+            .or_insert((*rev, a.ident.clone()));
+        if *rev > e.0 {
+            *e = (*rev, a.ident.clone());
+        }
+    }
+    for a in actions.iter_mut() {
+        let Some((family, rev)) = a.operation_id.as_ref().and_then(|id| by_id.get(id)) else {
+            continue;
+        };
+        if let Some((best, ident)) = newest.get(family) {
+            if rev < best && (a.deprecated || a.deprecated_note.is_none()) {
+                a.deprecated = true;
+                a.deprecated_note = Some(format!(
+                    "revision {rev} of `{family}`; use `{}` (revision {best}) instead",
+                    bare(ident)
+                ));
+            }
+        }
+    }
 }
 
 /// `get /pets/{petId}` → `get_pets_pet_id`.
@@ -171,10 +210,120 @@ impl<'a> ActionCtx<'a> {
             params_struct,
             body,
             security,
+            always: Vec::new(),
             success,
             success_type,
             errors,
             error_type,
+            wire_path: None,
+            wire_method: None,
+            path_from_connection: Vec::new(),
+            path_from_query: Vec::new(),
+            host: None,
+            notes: Vec::new(),
+            hidden: false,
+            deprecated_note: None,
+            trigger: None,
+            pageable: None,
+            location_template: None,
+        }
+    }
+
+    /// Operation-level `x-ms-*`: internal operations, triggers, paging, dynamic schemas.
+    fn extensions(
+        &self,
+        space: &mut TypeSpace<'_>,
+        diags: &mut Diagnostics,
+        action: &mut Action,
+        op: &'a Operation,
+        item_ext: &indexmap::IndexMap<String, serde_json::Value>,
+        namer: &mut Namer,
+    ) {
+        let e = &op.extensions;
+        action.hidden = ext::is_internal(e);
+        if let Some(source) = ext::dynamic_schema(e) {
+            action.notes.push(format!(
+                "Part of the schema is dynamic (`x-ms-dynamic-schema`: it comes from `{source}` at design time), so it is typed as `serde_json::Value`."
+            ));
+        }
+        if let Some(batch) = ext::trigger(e) {
+            let has_notification = item_ext.contains_key("x-ms-notification-content");
+            let callback_in_body = action.body.as_ref().is_some_and(|b| {
+                b.injected
+                    .iter()
+                    .any(|i| i.value == InjectedValue::CallbackUrl)
+            });
+            let callback_param = op.parameters.iter().find_map(|p| match p {
+                ReferenceOr::Item(p)
+                    if ext::notification_url(&p.parameter_data_ref().extensions) =>
+                {
+                    Some(p.parameter_data_ref().name.clone())
+                }
+                _ => None,
+            });
+            let kind = if action.method != "GET"
+                || has_notification
+                || callback_in_body
+                || callback_param.is_some()
+            {
+                TriggerKind::Webhook
+            } else {
+                TriggerKind::Polling
+            };
+            let _ = ext::polling_metadata(e);
+            let (notification, notification_doc) = match item_ext
+                .get("x-ms-notification-content")
+                .and_then(|n| n.get("schema"))
+                .and_then(|s| {
+                    serde_json::from_value::<ReferenceOr<openapiv3::Schema>>(s.clone()).ok()
+                }) {
+                Some(schema) => {
+                    let ptr = pointer::push(
+                        &pointer::push(&self.ptr_parent(), "x-ms-notification-content"),
+                        "schema",
+                    );
+                    let ty =
+                        space.type_for(&schema, &format!("{}Notification", self.type_prefix), &ptr);
+                    let ty = if batch {
+                        RustType::Vec(Box::new(ty))
+                    } else {
+                        ty
+                    };
+                    let doc = item_ext
+                        .get("x-ms-notification-content")
+                        .and_then(|n| n.get("description"))
+                        .and_then(|d| d.as_str())
+                        .map(str::to_string);
+                    (Some(ty), doc)
+                }
+                None => {
+                    if kind == TriggerKind::Webhook {
+                        diags.push(Diagnostic::warning(
+                            "extension/no-notification-schema",
+                            format!("webhook trigger `{}` has no `x-ms-notification-content` on its path item; notifications parse as `serde_json::Value`", bare(&action.ident)),
+                            self.sources.locate(&self.ptr),
+                        ));
+                    }
+                    (None, None)
+                }
+            };
+            let (parse_fn, _) = namer.claim(&format!("parse_{}_notification", bare(&action.ident)));
+            action.trigger = Some(Trigger {
+                kind,
+                batch,
+                notification,
+                notification_doc,
+                parse_fn,
+                callback_param,
+            });
+        }
+        if let Some(next) = ext::pageable(e) {
+            let (method, _) = namer.claim(&format!("{}_pages", bare(&action.ident)));
+            action.pageable = Some(Pageable {
+                next_link_name: next,
+                next_link_field: None,
+                method,
+            });
         }
     }
 
@@ -285,16 +434,36 @@ impl<'a> ActionCtx<'a> {
                 }
                 _ => QueryStyle::Form,
             };
-            let (ident, _) = namer.claim(&snake_ident(&data.name, "param"));
+            let constant = self.constant(diags, p, ptr);
+            let summary = ext::summary(&data.extensions);
+            let mut description = match (summary, data.description.clone()) {
+                (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}: {d}")),
+                (Some(s), None) => Some(s),
+                (_, d) => d,
+            };
+            if let Some(source) = ext::dynamic_source(&data.extensions) {
+                let note = format!("The choices come from the `{source}` operation.");
+                description = Some(match description {
+                    Some(d) => format!("{d}\n\n{note}"),
+                    None => note,
+                });
+            }
+            let (ident, _) = if constant.is_some() {
+                (format!("__constant_{}", out.len()), false)
+            } else {
+                namer.claim(&snake_ident(&data.name, "param"))
+            };
             out.push(Param {
                 wire_name: data.name.clone(),
                 ident,
                 location: loc,
                 ty,
-                required,
+                required: required || constant.is_some(),
                 style,
-                description: data.description.clone(),
+                description,
                 deprecated: data.deprecated.unwrap_or(false),
+                constant,
+                encode_twice: loc == ParamLocation::Path && ext::double_encoded(&data.extensions),
             });
         }
         // Every placeholder needs a value.
@@ -321,6 +490,8 @@ impl<'a> ActionCtx<'a> {
                     style: QueryStyle::Form,
                     description: None,
                     deprecated: false,
+                    constant: None,
+                    encode_twice: false,
                 });
             }
         }
@@ -337,6 +508,46 @@ impl<'a> ActionCtx<'a> {
             )
         });
         out
+    }
+
+    /// `x-ms-visibility: internal` with a scalar default: a wire constant.
+    fn constant(
+        &self,
+        diags: &mut Diagnostics,
+        p: &Parameter,
+        ptr: &str,
+    ) -> Option<serde_json::Value> {
+        let data = p.parameter_data_ref();
+        if !ext::is_internal(&data.extensions) {
+            return None;
+        }
+        let default = match &data.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.clone(),
+            _ => None,
+        };
+        match default {
+            Some(
+                v @ (serde_json::Value::String(_)
+                | serde_json::Value::Bool(_)
+                | serde_json::Value::Number(_)),
+            ) => Some(v),
+            _ => {
+                if data.required {
+                    diags.push(
+                        Diagnostic::warning(
+                            "extension/internal-required",
+                            format!(
+                                "parameter `{}` is internal and required but has no scalar default; it stays an argument",
+                                data.name
+                            ),
+                            self.sources.locate(ptr),
+                        )
+                        .with_hint("the platform fills it in at design time; pass the value the backend expects"),
+                    );
+                }
+                None
+            }
+        }
     }
 
     fn ptr_parent(&self) -> String {
@@ -374,12 +585,24 @@ impl<'a> ActionCtx<'a> {
         };
         let ctx = format!("{}Body", self.type_prefix);
         let mut best: Option<(u8, BodyKind)> = None;
+        let mut injected = Vec::new();
+        let mut no_argument = false;
         for (media, mt) in &b.content {
             let m = media.to_ascii_lowercase();
             let mptr = pointer::push(&pointer::push(&ptr, "content"), media);
             let (rank, kind) = if is_json(&m) {
                 let ty = match &mt.schema {
-                    Some(s) => space.type_for(s, &ctx, &pointer::push(&mptr, "schema")),
+                    Some(s) => {
+                        let sptr = pointer::push(&mptr, "schema");
+                        match self.strip_injected(s) {
+                            Some((stripped, inj, empty)) => {
+                                injected = inj;
+                                no_argument = empty;
+                                space.type_for(&ReferenceOr::Item(stripped), &ctx, &sptr)
+                            }
+                            None => space.type_for(s, &ctx, &sptr),
+                        }
+                    }
                     None => RustType::Value,
                 };
                 (0, BodyKind::Json(ty))
@@ -418,11 +641,68 @@ impl<'a> ActionCtx<'a> {
             }
         }
         let (_, kind) = best?;
+        if !matches!(kind, BodyKind::Json(_)) {
+            injected.clear();
+            no_argument = false;
+        }
         Some(Body {
             kind,
             required: b.required,
             description: b.description.clone(),
+            injected,
+            no_argument,
         })
+    }
+
+    /// A JSON object body without its internal constants and callback-URL field, which the
+    /// client fills in; `None` when nothing is injected. The flag is true when nothing is left.
+    fn strip_injected(
+        &self,
+        schema: &ReferenceOr<openapiv3::Schema>,
+    ) -> Option<(openapiv3::Schema, Vec<Injected>, bool)> {
+        let resolved: openapiv3::Schema = match schema {
+            ReferenceOr::Item(s) => s.clone(),
+            ReferenceOr::Reference { reference } => self
+                .resolver
+                .by_pointer::<openapiv3::Schema>(reference)?
+                .into_owned(),
+        };
+        let mut out = resolved.clone();
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(obj)) = &mut out.schema_kind else {
+            return None;
+        };
+        let mut injected = Vec::new();
+        for (name, prop) in &obj.properties {
+            let ReferenceOr::Item(p) = prop else { continue };
+            let e = &p.schema_data.extensions;
+            if ext::notification_url(e) {
+                injected.push(Injected {
+                    wire_name: name.clone(),
+                    value: InjectedValue::CallbackUrl,
+                });
+            } else if ext::is_internal(e) {
+                if let Some(
+                    v @ (serde_json::Value::String(_)
+                    | serde_json::Value::Bool(_)
+                    | serde_json::Value::Number(_)),
+                ) = &p.schema_data.default
+                {
+                    injected.push(Injected {
+                        wire_name: name.clone(),
+                        value: InjectedValue::Constant(v.clone()),
+                    });
+                }
+            }
+        }
+        if injected.is_empty() {
+            return None;
+        }
+        for i in &injected {
+            obj.properties.shift_remove(&i.wire_name);
+            obj.required.retain(|r| *r != i.wire_name);
+        }
+        let empty = obj.properties.is_empty() && obj.additional_properties.is_none();
+        Some((out, injected, empty))
     }
 
     fn responses(

@@ -4,7 +4,9 @@
 
 mod actions;
 mod auth;
+mod extensions;
 pub mod names;
+pub mod powerplatform;
 mod resolve;
 mod servers;
 mod types;
@@ -31,6 +33,8 @@ pub struct Connector {
     pub actions: Vec<Action>,
     /// Every named type.
     pub types: Vec<TypeDef>,
+    /// What a Power Platform connector folder adds: the connection and client-side policies.
+    pub platform: Option<powerplatform::Platform>,
 }
 
 /// A server URL with variables.
@@ -136,6 +140,10 @@ pub struct Param {
     pub description: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+    /// A wire constant (`x-ms-visibility: internal` with a default): sent, never exposed.
+    pub constant: Option<serde_json::Value>,
+    /// Percent-encode the value twice (`x-ms-url-encoding: double`).
+    pub encode_twice: bool,
 }
 
 /// How a request body is sent.
@@ -162,6 +170,65 @@ pub struct Body {
     pub required: bool,
     /// Docs.
     pub description: Option<String>,
+    /// Top-level JSON fields the client fills in itself (wire constants, the callback URL).
+    pub injected: Vec<Injected>,
+    /// Every field is injected: the method takes no body argument.
+    pub no_argument: bool,
+}
+
+/// A JSON body field the client sets rather than the caller.
+#[derive(Clone, Debug)]
+pub struct Injected {
+    /// The property name.
+    pub wire_name: String,
+    /// What goes there.
+    pub value: InjectedValue,
+}
+
+/// The value of an injected body field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InjectedValue {
+    /// A constant (`x-ms-visibility: internal` with a default).
+    Constant(serde_json::Value),
+    /// The webhook callback URL (`x-ms-notification-url: true`).
+    CallbackUrl,
+}
+
+/// What kind of trigger an operation is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// A webhook: subscribe with a callback URL, notifications arrive there.
+    Webhook,
+    /// A polling trigger: called repeatedly, 202 when nothing is new.
+    Polling,
+}
+
+/// An `x-ms-trigger` operation.
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    /// Webhook or polling.
+    pub kind: TriggerKind,
+    /// `batch` (an array of items per run) rather than `single`.
+    pub batch: bool,
+    /// The notification payload type (`x-ms-notification-content` on the path item).
+    pub notification: Option<RustType>,
+    /// The notification payload docs.
+    pub notification_doc: Option<String>,
+    /// The `…Notification` parse function name.
+    pub parse_fn: String,
+    /// A query parameter that carries the callback URL (`x-ms-notification-url` on a parameter).
+    pub callback_param: Option<String>,
+}
+
+/// `x-ms-pageable`.
+#[derive(Clone, Debug)]
+pub struct Pageable {
+    /// The property holding the next page's URL (`@odata.nextLink`).
+    pub next_link_name: String,
+    /// The Rust field that holds it, when the page is a generated struct.
+    pub next_link_field: Option<String>,
+    /// The `…_pages` method name.
+    pub method: String,
 }
 
 /// How a response body is read.
@@ -237,6 +304,8 @@ pub struct Action {
     pub body: Option<Body>,
     /// Security alternatives (each a list of scheme names); `None` = none declared.
     pub security: Vec<Vec<String>>,
+    /// Credentials sent whenever the client has them (policy headers and query values).
+    pub always: Vec<String>,
     /// Success cases.
     pub success: Vec<ResponseCase>,
     /// What success returns.
@@ -245,6 +314,28 @@ pub struct Action {
     pub errors: Vec<ResponseCase>,
     /// What the typed error carries.
     pub error_type: Outcome,
+    /// The path sent on the wire when a policy reroutes it (`routerequesttoendpoint`).
+    pub wire_path: Option<String>,
+    /// The HTTP method sent when a policy changes it.
+    pub wire_method: Option<String>,
+    /// Connection parameters filled into the wire path: (placeholder, connection parameter).
+    pub path_from_connection: Vec<(String, String)>,
+    /// Query parameters also filled into the wire path: (placeholder, argument ident, required).
+    pub path_from_query: Vec<(String, String, bool)>,
+    /// Which host policy's base URL it uses (index into `Platform::hosts`); `None` = the definition's.
+    pub host: Option<usize>,
+    /// Extra doc paragraphs (policies that cannot be reproduced, scripts, dynamic schemas…).
+    pub notes: Vec<String>,
+    /// `x-ms-visibility: internal` operation: generated, but `#[doc(hidden)]`.
+    pub hidden: bool,
+    /// The note of `#[deprecated]` (names the replacement).
+    pub deprecated_note: Option<String>,
+    /// `x-ms-trigger`.
+    pub trigger: Option<Trigger>,
+    /// `x-ms-pageable`.
+    pub pageable: Option<Pageable>,
+    /// The `Location` a response-side policy synthesises (webhook unsubscribe URL).
+    pub location_template: Option<powerplatform::Template>,
 }
 
 /// Builds the model. Problems are recorded in `diags`; what can be built is built.
@@ -291,5 +382,6 @@ pub fn build(
         auth,
         actions,
         types,
+        platform: None,
     }
 }

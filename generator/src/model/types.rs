@@ -687,16 +687,26 @@ impl<'a> TypeSpace<'a> {
     ) -> Option<TypeDef> {
         let mut namer = Namer::with_reserved(&["Unknown"]);
         let mut seen = BTreeSet::new();
+        // `x-ms-enum-values`: display names document the variants and name the ones whose
+        // value gives no identifier.
+        let display = super::extensions::enum_values(&schema.schema_data.extensions);
         let variants = values
             .iter()
             .filter(|v| seen.insert(v.as_str()))
             .map(|v| {
-                let (ident, _) = namer.claim(bare(&pascal_ident(v, "Empty")));
+                let shown = display.iter().find(|(w, _)| w == v).map(|(_, d)| d.clone());
+                let mut wanted = pascal_ident(v, "Empty");
+                if wanted == "Empty" {
+                    if let Some(d) = &shown {
+                        wanted = pascal_ident(d, "Empty");
+                    }
+                }
+                let (ident, _) = namer.claim(bare(&wanted));
                 Variant {
                     ident,
                     wire: Some(v.clone()),
                     ty: None,
-                    doc: None,
+                    doc: shown.map(|d| format!("{d} (`{v}`)")),
                 }
             })
             .collect();

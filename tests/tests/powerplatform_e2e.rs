@@ -1,0 +1,388 @@
+//! End to end with real Power Platform connectors from the corpus: each generated client
+//! (built from the connector folder, apiProperties.json included) calls an axum server on
+//! 127.0.0.1, and the tests assert on exactly what the server received.
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::{to_bytes, Body};
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures_util::StreamExt;
+
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+    fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+}
+
+type Log = Arc<Mutex<Vec<Seen>>>;
+
+fn url_decode_pairs(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let dec = |s: &str| percent_decode(&s.replace('+', " "));
+            (dec(k), dec(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn json(status: StatusCode, v: serde_json::Value) -> Response {
+    (
+        status,
+        [("content-type", "application/json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+/// Answers what each test expects; everything is recorded.
+async fn handle(log: Log, base: Arc<Mutex<String>>, req: Request<Body>) -> Response {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(url_decode_pairs).unwrap_or_default();
+    let headers = req.headers().clone();
+    let body = to_bytes(req.into_body(), 1 << 20).await.unwrap().to_vec();
+    let seen = Seen {
+        method: method.clone(),
+        path: path.clone(),
+        query,
+        headers,
+        body,
+    };
+    log.lock().unwrap().push(seen.clone());
+    let base = base.lock().unwrap().clone();
+    match (method.as_str(), path.as_str()) {
+        ("POST", "/token") => json(
+            StatusCode::OK,
+            serde_json::json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"}),
+        ),
+        ("GET", "/airmeets") => json(
+            StatusCode::OK,
+            serde_json::json!({"data": [{"uid": "a1", "name": "Launch"}]}),
+        ),
+        ("POST", "/platform-integration/v1/webhook-register") => {
+            json(StatusCode::OK, serde_json::json!({"id": "sub-9"}))
+        }
+        ("DELETE", _) => json(
+            StatusCode::OK,
+            serde_json::json!({"success": true, "message": "ok"}),
+        ),
+        ("POST", "/api/Panel/Find") | ("GET", "/api/Panel/Find") => {
+            let page: u32 = seen.query("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            let mut v = serde_json::json!({"value": [{"n": page}]});
+            if page < 3 {
+                v["@odata.nextLink"] = format!("{base}/api/Panel/Find?page={}", page + 1).into();
+            }
+            json(StatusCode::OK, v)
+        }
+        _ => json(StatusCode::OK, serde_json::json!({})),
+    }
+}
+
+async fn server() -> (String, Log) {
+    let log: Log = Arc::default();
+    let base: Arc<Mutex<String>> = Arc::default();
+    let (l, b) = (log.clone(), base.clone());
+    let app = Router::new().fallback(move |req: Request<Body>| handle(l.clone(), b.clone(), req));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    *base.lock().unwrap() = url.clone();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, log)
+}
+
+fn last(log: &Log) -> Seen {
+    log.lock().unwrap().last().cloned().unwrap()
+}
+
+#[tokio::test]
+async fn api_key_in_a_header_aikidocs() {
+    use connectorkit_tests::aikidocs::{Client, Connection, ModifySpreadSheetCellRequest2};
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        api_key: "key-1".into(),
+    })
+    .unwrap()
+    .with_base_url(&url)
+    .unwrap();
+    client
+        .excel_set_cell(&ModifySpreadSheetCellRequest2::default())
+        .await
+        .unwrap();
+    let seen = last(&log);
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path, "/api/ExcelModifyDocument/cell");
+    assert_eq!(seen.header("ApiKey"), Some("key-1"));
+    assert!(seen.query.is_empty());
+}
+
+#[tokio::test]
+async fn api_key_in_the_query_hunter() {
+    use connectorkit_tests::hunter::{Client, Connection, DomainParams};
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        api_key: "key-2".into(),
+    })
+    .unwrap()
+    .with_base_url(&url)
+    .unwrap();
+    let params = DomainParams {
+        domain: Some("example.com".into()),
+        ..Default::default()
+    };
+    client.domain(&params).await.unwrap();
+    let seen = last(&log);
+    assert_eq!(seen.path, "/domain-search");
+    assert_eq!(seen.query("api_key"), Some("key-2"));
+    assert_eq!(seen.query("domain"), Some("example.com"));
+    assert_eq!(seen.header("authorization"), None);
+}
+
+#[tokio::test]
+async fn oauth2_bearer_from_a_refresh_token_factset() {
+    use connectorkit::TokenSource;
+    use connectorkit_tests::factset::{Client, Connection, GetHeadlinesParams};
+    let (url, log) = server().await;
+    // The definition's OAuth settings are the defaults; the token URL points at the test server.
+    let defaults = Connection::oauth_settings_token();
+    assert!(defaults.get_token_url().starts_with("https://"));
+    let settings = defaults
+        .token_url(format!("{url}/token"))
+        .refresh_url(format!("{url}/token"))
+        .client_id("client-1")
+        .client_secret("client-secret-1");
+    let token = TokenSource::from_refresh_token(settings, "rt-1");
+    let client = Client::new(Connection { token })
+        .unwrap()
+        .with_base_url(&url)
+        .unwrap();
+    client
+        .get_headlines(&GetHeadlinesParams::default())
+        .await
+        .unwrap();
+    client
+        .get_headlines(&GetHeadlinesParams::default())
+        .await
+        .unwrap();
+    let seen = log.lock().unwrap().clone();
+    let token_calls: Vec<&Seen> = seen.iter().filter(|s| s.path == "/token").collect();
+    assert_eq!(token_calls.len(), 1, "the token is cached");
+    let form = url_decode_pairs(std::str::from_utf8(&token_calls[0].body).unwrap());
+    assert!(form.contains(&("grant_type".into(), "refresh_token".into())));
+    assert!(form.contains(&("refresh_token".into(), "rt-1".into())));
+    assert!(form.contains(&("client_id".into(), "client-1".into())));
+    let calls: Vec<&Seen> = seen.iter().filter(|s| s.path != "/token").collect();
+    assert_eq!(calls.len(), 2);
+    for c in calls {
+        assert_eq!(c.path, "/signals/v2/events/headlines");
+        assert_eq!(c.header("authorization"), Some("Bearer at-1"));
+    }
+}
+
+#[tokio::test]
+async fn host_from_connection_and_key_by_setheader_question_answering() {
+    use connectorkit_tests::question_answering::{
+        AnswersFromTextOptions, Client, Connection, GenerateAnswerApiVersion,
+    };
+    let (url, log) = server().await;
+    // dynamicHostUrl: the base URL is the `siteUrl` connection parameter.
+    let client = Client::new(Connection::KeyBasedAuth {
+        api_key: "cog-key".into(),
+        site_url: url.clone(),
+    })
+    .unwrap();
+    let body: AnswersFromTextOptions =
+        serde_json::from_value(serde_json::json!({"question": "why?", "records": []})).unwrap();
+    let _ = client
+        .get_answers_from_text(&GenerateAnswerApiVersion::V20211001, &body)
+        .await;
+    let seen = last(&log);
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path, "/language/:query-text");
+    assert_eq!(seen.query("api-version"), Some("2021-10-01"));
+    // setheader: Ocp-Apim-Subscription-Key: @connectionParameters('apiKey')
+    assert_eq!(seen.header("Ocp-Apim-Subscription-Key"), Some("cog-key"));
+    assert_eq!(seen.json()["question"], "why?");
+}
+
+#[tokio::test]
+async fn route_request_to_endpoint_exchange_rate() {
+    use connectorkit_tests::exchange_rate::{Client, Connection};
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        api_key: "xr-key".into(),
+    })
+    .unwrap()
+    .with_base_url(&format!("{url}/v6"))
+    .unwrap();
+    let _ = client.get_exchange_rates("USD").await;
+    let seen = last(&log);
+    // Definition path `/latest/{basecurrency}`; wire path `/@connectionParameters('apiKey')/latest/{basecurrency}`.
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.path, "/v6/xr-key/latest/USD");
+}
+
+#[tokio::test]
+async fn airmeet_policies_constants_double_encoding_and_webhook() {
+    use connectorkit_tests::airmeet::{Client, Connection, Region, Triggers};
+    let (url, log) = server().await;
+    let connection = Connection {
+        username: "access-1".into(),
+        password: "secret-1".into(),
+        region: Region::UnitedStates,
+    };
+    assert!(!format!("{connection:?}").contains("secret-1"));
+    let client = Client::new(connection)
+        .unwrap()
+        .with_base_url(&url)
+        .unwrap();
+
+    // Internal constants are sent but not exposed: `get_airmeets` takes no arguments.
+    let list = client.get_airmeets().await.unwrap();
+    assert_eq!(list.data.as_ref().map(Vec::len), Some(1));
+    let seen = last(&log);
+    assert_eq!(seen.path, "/airmeets");
+    assert_eq!(seen.query("allAirmeets"), Some("true"));
+    assert_eq!(seen.query("crmName"), Some("MICROSOFT_DYNAMICS"));
+    // setheader policies: the basic-auth parameters really go in custom headers…
+    assert_eq!(seen.header("x-access-key"), Some("access-1"));
+    assert_eq!(seen.header("x-secret-key"), Some("secret-1"));
+    assert_eq!(
+        seen.header("region"),
+        Some("api-gateway-prod.us.airmeet.com")
+    );
+    assert_eq!(seen.header("accept"), Some("application/json"));
+    // …and the basic scheme is filled from them too.
+    assert_eq!(
+        seen.header("authorization"),
+        Some("Basic YWNjZXNzLTE6c2VjcmV0LTE=")
+    );
+
+    // x-ms-url-encoding: double.
+    client
+        .remove_attendee("a1", "ann@example.com/x")
+        .await
+        .unwrap();
+    let seen = last(&log);
+    assert_eq!(seen.method, "DELETE");
+    assert_eq!(seen.path, "/airmeet/a1/attendee/ann%2540example.com%252Fx");
+
+    // Webhook trigger: subscribe with the callback URL, then parse a notification.
+    let triggers: Triggers<'_> = client.triggers();
+    let body =
+        serde_json::from_value(serde_json::json!({"triggerMetaInfoId": "registration"})).unwrap();
+    let sub = triggers
+        .subscribe_airmeet_triggers("https://hooks.example/cb", &Default::default(), &body)
+        .await
+        .unwrap();
+    let seen = last(&log);
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path, "/platform-integration/v1/webhook-register");
+    let sent = seen.json();
+    assert_eq!(sent["url"], "https://hooks.example/cb");
+    assert_eq!(sent["triggerMetaInfoId"], "registration");
+    assert_eq!(sub.id().as_deref(), Some("sub-9"));
+    // The gateway's response-side setheader supplies the unsubscribe Location.
+    assert_eq!(
+        sub.location(),
+        Some("https://api-gateway-prod.us.airmeet.com/prod/platform-integration/v1/webhook-deregister")
+    );
+    let n = Triggers::parse_airmeet_triggers_notification(
+        br#"{"airmeetName": "Launch", "email": "ann@example.com", "recordings": [{"link": "https://r", "sessionId": "s1"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(n.airmeet_name.as_deref(), Some("Launch"));
+    assert_eq!(
+        n.recordings.as_ref().unwrap()[0].session_id.as_deref(),
+        Some("s1")
+    );
+    assert!(Triggers::parse_airmeet_triggers_notification(br#"{"recordings": 3}"#).is_err());
+
+    // Unsubscribe: DELETE at the Location, with the connection's credentials.
+    let local = connectorkit::Subscription::with_location(format!(
+        "{url}/platform-integration/v1/webhook-deregister"
+    ));
+    triggers.unsubscribe(&local).await.unwrap();
+    let seen = last(&log);
+    assert_eq!(seen.method, "DELETE");
+    assert_eq!(seen.path, "/platform-integration/v1/webhook-deregister");
+    assert_eq!(seen.header("x-access-key"), Some("access-1"));
+}
+
+#[tokio::test]
+async fn pageable_follows_next_links_imis() {
+    use connectorkit_tests::imis::{Client, Connection, PanelFindPanelRecordsParams};
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        api_key: "imis-key".into(),
+    })
+    .unwrap()
+    .with_base_url(&url)
+    .unwrap();
+    let params = PanelFindPanelRecordsParams::default();
+    let pages: Vec<_> = client
+        .panel_find_panel_records_pages(&params, &serde_json::Map::new())
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 3);
+    let ns: Vec<i64> = pages
+        .iter()
+        .map(|p| p.as_ref().unwrap()["value"][0]["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ns, vec![1, 2, 3]);
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(
+        (seen[1].method.as_str(), seen[1].query("page")),
+        ("GET", Some("2"))
+    );
+    assert_eq!(
+        (seen[2].method.as_str(), seen[2].query("page")),
+        ("GET", Some("3"))
+    );
+    // Every page goes out with the connection's key.
+    for s in &seen {
+        assert_eq!(s.header("X-API-Key"), Some("imis-key"));
+    }
+}
