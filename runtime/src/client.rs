@@ -192,4 +192,10 @@ impl Client {
     pub fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
         Request::new(self, method, path_template)
     }
+
+    /// A request to an absolute URL (a next link, a Location header), with this client's
+    /// credentials. A relative URL is resolved against the base URL.
+    pub fn request_url(&self, method: Method, url: &str) -> Request<'_> {
+        Request::new_url(self, method, url)
+    }
 }

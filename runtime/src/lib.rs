@@ -11,22 +11,30 @@ mod auth;
 mod client;
 mod error;
 mod multipart;
+pub mod oauth;
+pub mod pagination;
 mod params;
 mod request;
 mod response;
 mod string_enum;
+pub mod triggers;
 mod types;
 
 pub use auth::{ApiKeyLocation, Credential, Secret};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use multipart::Multipart;
+pub use oauth::{
+    ClientCredentialsProvider, OAuthSettings, RefreshTokenProvider, StaticToken, TokenError,
+    TokenProvider,
+};
 pub use params::ParamStyle;
 pub use request::Request;
 pub use response::Response;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 
 pub use bytes::Bytes;
+pub use futures_core::Stream;
 pub use http;
 pub use reqwest::Method;
 pub use serde;

@@ -6,10 +6,13 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
 
-use crate::auth::{ApiKeyLocation, Credential};
+use std::sync::Arc;
+
+use crate::auth::{ApiKeyLocation, Credential, Secret};
 use crate::client::Client;
 use crate::error::Error;
 use crate::multipart::Multipart;
+use crate::oauth::TokenProvider;
 use crate::params::{self, ParamStyle};
 use crate::response::Response;
 
@@ -20,7 +23,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+#[derive(Default)]
 enum Body {
+    #[default]
     None,
     Json(Vec<u8>),
     Form(String),
@@ -29,12 +34,28 @@ enum Body {
     Text(String, String),
 }
 
+impl Body {
+    /// A copy for sending again; multipart bodies are streams and cannot be resent.
+    fn try_clone(&self) -> Option<Body> {
+        Some(match self {
+            Body::None => Body::None,
+            Body::Json(b) => Body::Json(b.clone()),
+            Body::Form(b) => Body::Form(b.clone()),
+            Body::Multipart(_) => return None,
+            Body::Bytes(c, b) => Body::Bytes(c.clone(), b.clone()),
+            Body::Text(c, t) => Body::Text(c.clone(), t.clone()),
+        })
+    }
+}
+
 /// A request under construction. Problems (a bad header value, say) are kept and returned by
 /// [`Request::send`] before anything goes on the wire.
 pub struct Request<'c> {
     client: &'c Client,
     method: Method,
     path: String,
+    /// Set by [`Client::request_url`]: the whole URL, instead of base URL + path.
+    absolute: Option<url::Url>,
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
@@ -59,6 +80,7 @@ impl<'c> Request<'c> {
             client,
             method,
             path: path.to_string(),
+            absolute: None,
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -66,6 +88,75 @@ impl<'c> Request<'c> {
             body: Body::None,
             error: None,
         }
+    }
+
+    /// A request to a whole URL (absolute, or relative to the base URL).
+    pub(crate) fn new_url(client: &'c Client, method: Method, url: &str) -> Self {
+        let mut r = Request::new(client, method, "");
+        match url::Url::parse(url) {
+            Ok(u) => r.absolute = Some(u),
+            Err(url::ParseError::RelativeUrlWithoutBase) => match client.inner.base_url.join(url) {
+                Ok(u) => r.absolute = Some(u),
+                Err(e) => r.error = Some(format!("cannot resolve the URL: {e}")),
+            },
+            Err(e) => r.error = Some(format!("invalid URL: {e}")),
+        }
+        r
+    }
+
+    /// A GET to `url` with this request's client, security, headers and cookies (no query,
+    /// no body): the next page, the next poll.
+    pub(crate) fn follow(&self, url: url::Url) -> Request<'c> {
+        Request {
+            client: self.client,
+            method: Method::GET,
+            path: String::new(),
+            absolute: Some(url),
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            security: self.security,
+            body: Body::None,
+            error: self.error.clone(),
+        }
+    }
+
+    /// A copy of a request made by [`Request::follow`] (GET, no body).
+    pub(crate) fn follow_same(&self) -> Request<'c> {
+        let mut r = self.follow(
+            self.absolute
+                .clone()
+                .unwrap_or_else(|| self.client.inner.base_url.clone()),
+        );
+        r.query = self.query.clone();
+        r
+    }
+
+    /// The URL this request goes to, with its query parameters but without credentials.
+    pub(crate) fn target_url(&self) -> Result<url::Url, String> {
+        let mut url = match &self.absolute {
+            Some(u) => u.clone(),
+            None => {
+                if self.path.contains('{') {
+                    return Err(format!("unfilled placeholder in `{}`", self.path));
+                }
+                let base = self.client.inner.base_url.as_str().trim_end_matches('/');
+                let sep = if self.path.starts_with('/') || self.path.is_empty() {
+                    ""
+                } else {
+                    "/"
+                };
+                url::Url::parse(&format!("{base}{sep}{}", self.path))
+                    .map_err(|e| format!("cannot build the URL: {e}"))?
+            }
+        };
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &self.query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
     }
 
     fn fail(mut self, message: String) -> Self {
@@ -220,13 +311,17 @@ impl<'c> Request<'c> {
         self
     }
 
-    fn apply_security(&mut self) {
+    /// Puts static credentials on the request; returns the token providers still to ask.
+    fn apply_security(&mut self) -> Vec<Arc<dyn TokenProvider>> {
+        let mut providers = Vec::new();
         let creds = &self.client.inner.credentials;
         let chosen = self
             .security
             .iter()
             .find(|alt| alt.iter().all(|s| creds.contains_key(*s)));
-        let Some(alt) = chosen else { return };
+        let Some(alt) = chosen else {
+            return providers;
+        };
         for scheme in alt.iter() {
             let Some(c) = creds.get(*scheme) else {
                 continue;
@@ -272,8 +367,10 @@ impl<'c> Request<'c> {
                 Credential::Bearer(token) => {
                     self.push_authorization(&format!("Bearer {}", token.expose()), scheme);
                 }
+                Credential::TokenProvider(p) => providers.push(p.clone()),
             }
         }
+        providers
     }
 
     fn push_authorization(&mut self, value: &str, scheme: &str) {
@@ -291,39 +388,78 @@ impl<'c> Request<'c> {
     }
 
     /// Sends the request and reads the whole response.
+    ///
+    /// With a token provider, a 401 drops the token, gets a fresh one and sends once more
+    /// (not for multipart bodies, which cannot be resent).
     pub async fn send<E>(mut self) -> Result<Response, Error<E>> {
-        self.apply_security();
+        let providers = self.apply_security();
         if let Some(e) = self.error.take() {
             return Err(Error::InvalidRequest(e));
         }
-        if self.path.contains('{') {
-            return Err(Error::InvalidRequest(format!(
-                "unfilled placeholder in `{}`",
-                self.path
-            )));
-        }
-        let base = self.client.inner.base_url.as_str().trim_end_matches('/');
-        let sep = if self.path.starts_with('/') || self.path.is_empty() {
-            ""
-        } else {
-            "/"
+        let url = self.target_url().map_err(Error::InvalidRequest)?;
+        let body = std::mem::take(&mut self.body);
+        let mut wire = Wire {
+            http: &self.client.inner.http,
+            method: self.method,
+            url,
+            headers: self.headers,
+            cookies: self.cookies,
         };
-        let mut url = url::Url::parse(&format!("{base}{sep}{}", self.path))
-            .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
-        if !self.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in &self.query {
-                pairs.append_pair(k, v);
-            }
+        let mut tokens = bearer_tokens(&providers).await?;
+        let spare = if providers.is_empty() {
+            None
+        } else {
+            body.try_clone()
+        };
+        let resp = wire.send(body, &tokens).await?;
+        if resp.status() != 401 || providers.is_empty() {
+            return Ok(resp);
         }
-        let mut rb = self.client.inner.http.request(self.method, url);
-        for (n, v) in self.headers {
-            rb = rb.header(n, v);
+        let Some(body) = spare else {
+            return Ok(resp);
+        };
+        for (p, t) in providers.iter().zip(&tokens) {
+            p.invalidate(t);
+        }
+        tokens = bearer_tokens(&providers).await?;
+        wire.send(body, &tokens).await
+    }
+}
+
+async fn bearer_tokens<E>(providers: &[Arc<dyn TokenProvider>]) -> Result<Vec<Secret>, Error<E>> {
+    let mut tokens = Vec::with_capacity(providers.len());
+    for p in providers {
+        tokens.push(p.token().await.map_err(Error::Auth)?);
+    }
+    Ok(tokens)
+}
+
+/// Everything but the body and the bearer tokens, kept to send again.
+struct Wire<'a> {
+    http: &'a reqwest::Client,
+    method: Method,
+    url: url::Url,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    cookies: Vec<String>,
+}
+
+impl Wire<'_> {
+    async fn send<E>(&mut self, body: Body, tokens: &[Secret]) -> Result<Response, Error<E>> {
+        let mut rb = self.http.request(self.method.clone(), self.url.clone());
+        for (n, v) in &self.headers {
+            rb = rb.header(n.clone(), v.clone());
+        }
+        for t in tokens {
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
+                Error::InvalidRequest("the access token is not a valid header value".into())
+            })?;
+            v.set_sensitive(true);
+            rb = rb.header(http::header::AUTHORIZATION, v);
         }
         if !self.cookies.is_empty() {
             rb = rb.header(http::header::COOKIE, self.cookies.join("; "));
         }
-        rb = match self.body {
+        rb = match body {
             Body::None => rb,
             Body::Json(b) => rb
                 .header(http::header::CONTENT_TYPE, "application/json")
