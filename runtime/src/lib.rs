@@ -14,8 +14,10 @@ mod multipart;
 pub mod oauth;
 pub mod pagination;
 mod params;
+mod rate_limit;
 mod request;
 mod response;
+mod retry;
 mod string_enum;
 pub mod triggers;
 mod types;
@@ -29,8 +31,10 @@ pub use oauth::{
     TokenProvider,
 };
 pub use params::ParamStyle;
+pub use rate_limit::RateLimit;
 pub use request::Request;
 pub use response::Response;
+pub use retry::RetryPolicy;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 
 pub use bytes::Bytes;

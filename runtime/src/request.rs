@@ -7,6 +7,9 @@ use reqwest::Method;
 use serde::Serialize;
 
 use std::sync::Arc;
+use std::time::Instant;
+
+use tracing::Instrument;
 
 use crate::auth::{ApiKeyLocation, Credential, Secret};
 use crate::client::Client;
@@ -15,6 +18,7 @@ use crate::multipart::Multipart;
 use crate::oauth::TokenProvider;
 use crate::params::{self, ParamStyle};
 use crate::response::Response;
+use crate::retry;
 
 /// Everything but RFC 3986 unreserved characters is encoded in path segments.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -53,6 +57,8 @@ impl Body {
 pub struct Request<'c> {
     client: &'c Client,
     method: Method,
+    /// The path template as the definition gives it (for tracing; no values in it).
+    template: &'static str,
     path: String,
     /// Set by [`Client::request_url`]: the whole URL, instead of base URL + path.
     absolute: Option<url::Url>,
@@ -79,6 +85,7 @@ impl<'c> Request<'c> {
         Request {
             client,
             method,
+            template: path,
             path: path.to_string(),
             absolute: None,
             query: Vec::new(),
@@ -110,6 +117,7 @@ impl<'c> Request<'c> {
         Request {
             client: self.client,
             method: Method::GET,
+            template: self.template,
             path: String::new(),
             absolute: Some(url),
             query: Vec::new(),
@@ -398,31 +406,43 @@ impl<'c> Request<'c> {
         }
         let url = self.target_url().map_err(Error::InvalidRequest)?;
         let body = std::mem::take(&mut self.body);
+        let span = tracing::debug_span!(
+            "connectorkit.request",
+            method = %self.method,
+            path = self.template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+        );
         let mut wire = Wire {
-            http: &self.client.inner.http,
+            client: self.client,
             method: self.method,
             url,
             headers: self.headers,
             cookies: self.cookies,
         };
-        let mut tokens = bearer_tokens(&providers).await?;
-        let spare = if providers.is_empty() {
-            None
-        } else {
-            body.try_clone()
-        };
-        let resp = wire.send(body, &tokens).await?;
-        if resp.status() != 401 || providers.is_empty() {
-            return Ok(resp);
+        async move {
+            let mut tokens = bearer_tokens(&providers).await?;
+            let spare = if providers.is_empty() {
+                None
+            } else {
+                body.try_clone()
+            };
+            let resp = wire.send_retrying(body, &tokens).await?;
+            if resp.status() != 401 || providers.is_empty() {
+                return Ok(resp);
+            }
+            let Some(body) = spare else {
+                return Ok(resp);
+            };
+            tracing::debug!("401 with a provider token: refreshing and sending once more");
+            for (p, t) in providers.iter().zip(&tokens) {
+                p.invalidate(t);
+            }
+            tokens = bearer_tokens(&providers).await?;
+            wire.send_retrying(body, &tokens).await
         }
-        let Some(body) = spare else {
-            return Ok(resp);
-        };
-        for (p, t) in providers.iter().zip(&tokens) {
-            p.invalidate(t);
-        }
-        tokens = bearer_tokens(&providers).await?;
-        wire.send(body, &tokens).await
+        .instrument(span)
+        .await
     }
 }
 
@@ -436,7 +456,7 @@ async fn bearer_tokens<E>(providers: &[Arc<dyn TokenProvider>]) -> Result<Vec<Se
 
 /// Everything but the body and the bearer tokens, kept to send again.
 struct Wire<'a> {
-    http: &'a reqwest::Client,
+    client: &'a Client,
     method: Method,
     url: url::Url,
     headers: Vec<(HeaderName, HeaderValue)>,
@@ -444,8 +464,58 @@ struct Wire<'a> {
 }
 
 impl Wire<'_> {
+    /// Sends under the client's retry policy and rate limit.
+    async fn send_retrying<E>(
+        &mut self,
+        mut body: Body,
+        tokens: &[Secret],
+    ) -> Result<Response, Error<E>> {
+        let inner = &self.client.inner;
+        let policy = inner.retry.as_ref().filter(|p| p.allows(&self.method));
+        let started = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            let spare = match policy {
+                Some(p) if attempt < p.max_attempts => body.try_clone(),
+                _ => None,
+            };
+            if let Some(rl) = &inner.rate_limit {
+                rl.acquire().await;
+            }
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let result = self.send(body, tokens).await;
+            match &result {
+                Ok(r) => {
+                    span.record("status", r.status());
+                    tracing::debug!(status = r.status(), attempt, "response");
+                }
+                Err(e) => tracing::debug!(attempt, error = %kind(e), "request failed"),
+            }
+            let (Some(p), Some(next)) = (policy, spare) else {
+                return result;
+            };
+            let delay = match &result {
+                Ok(r) if retry::retryable_status(r.status()) => p.delay(attempt, Some(r.headers())),
+                Err(Error::Transport(_) | Error::Timeout) => p.delay(attempt, None),
+                _ => return result,
+            };
+            if started.elapsed() + delay > p.max_total {
+                return result;
+            }
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            body = next;
+        }
+    }
+
     async fn send<E>(&mut self, body: Body, tokens: &[Secret]) -> Result<Response, Error<E>> {
-        let mut rb = self.http.request(self.method.clone(), self.url.clone());
+        let mut rb = self
+            .client
+            .inner
+            .http
+            .request(self.method.clone(), self.url.clone());
         for (n, v) in &self.headers {
             rb = rb.header(n.clone(), v.clone());
         }
@@ -479,6 +549,18 @@ impl Wire<'_> {
         let headers = resp.headers().clone();
         let body = resp.bytes().await.map_err(transport)?;
         Ok(Response::new(status, headers, body))
+    }
+}
+
+/// What kind of failure, for tracing (never the message, which may quote a server).
+fn kind<E>(e: &Error<E>) -> &'static str {
+    match e {
+        Error::Api(_) => "api",
+        Error::Transport(_) => "transport",
+        Error::Timeout => "timeout",
+        Error::Decode { .. } => "decode",
+        Error::InvalidRequest(_) => "invalid request",
+        Error::Auth(_) => "auth",
     }
 }
 

@@ -12,6 +12,7 @@ use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::Response;
+use crate::retry::retry_after;
 
 /// A webhook subscription, from the subscribe response: its `Location` (where the platform
 /// sends DELETE to unsubscribe), an `id` from the body, and the body.
@@ -138,23 +139,6 @@ pub fn parse_verified_notification<T: DeserializeOwned>(
         .verify(headers, body)
         .map_err(NotificationError::Rejected)?;
     parse_notification(headers, body)
-}
-
-/// `Retry-After` as seconds or an HTTP date, if present and sensible.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(v).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
 }
 
 /// The longest wait a server can ask for between polls.
