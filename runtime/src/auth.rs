@@ -1,6 +1,9 @@
 //! Credentials, with secrets that never print.
 
 use std::fmt;
+use std::sync::Arc;
+
+use crate::oauth::TokenProvider;
 
 /// A secret string (API key, password, token). Debug and Display print `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,7 +58,7 @@ pub enum ApiKeyLocation {
 }
 
 /// How a request authenticates. Debug output is redacted.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Credential {
     /// An API key.
     ApiKey {
@@ -75,9 +78,45 @@ pub enum Credential {
     },
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),
-    /// `Authorization: Bearer <token>` with the token from a [`TokenSource`] (OAuth2).
-    TokenSource(crate::oauth::TokenSource),
+    /// `Authorization: Bearer <token>` with the token from a provider (OAuth2); a 401 makes
+    /// the request drop the token, get a fresh one and try once more.
+    TokenProvider(Arc<dyn TokenProvider>),
 }
+
+impl PartialEq for Credential {
+    fn eq(&self, other: &Self) -> bool {
+        use Credential::*;
+        match (self, other) {
+            (
+                ApiKey {
+                    location: a,
+                    name: b,
+                    value: c,
+                },
+                ApiKey {
+                    location: x,
+                    name: y,
+                    value: z,
+                },
+            ) => a == x && b == y && c == z,
+            (
+                Basic {
+                    username: a,
+                    password: b,
+                },
+                Basic {
+                    username: x,
+                    password: y,
+                },
+            ) => a == x && b == y,
+            (Bearer(a), Bearer(b)) => a == b,
+            (TokenProvider(a), TokenProvider(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Credential {}
 
 impl Credential {
     /// An API key in a header.
@@ -115,8 +154,13 @@ impl Credential {
     pub fn bearer(token: impl Into<Secret>) -> Self {
         Self::Bearer(token.into())
     }
-    /// Bearer tokens from a token source (refreshed as the source sees fit).
-    pub fn token_source(source: crate::oauth::TokenSource) -> Self {
-        Self::TokenSource(source)
+    /// Bearer tokens from a provider ([`crate::ClientCredentialsProvider`],
+    /// [`crate::RefreshTokenProvider`], [`crate::StaticToken`] or your own).
+    pub fn token_provider(p: impl TokenProvider + 'static) -> Self {
+        Self::TokenProvider(Arc::new(p))
+    }
+    /// Like [`Credential::token_provider`], sharing a provider already in an `Arc`.
+    pub fn shared_token_provider(p: Arc<dyn TokenProvider>) -> Self {
+        Self::TokenProvider(p)
     }
 }

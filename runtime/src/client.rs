@@ -9,7 +9,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
 use crate::auth::Credential;
+use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request::Request;
+use crate::retry::RetryPolicy;
 
 /// Building a client failed.
 #[derive(Debug)]
@@ -27,6 +29,9 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: url::Url,
     pub(crate) credentials: BTreeMap<String, Credential>,
+    pub(crate) retry: Option<RetryPolicy>,
+    /// Shared by every clone and every `with_*` copy: one bucket per connection.
+    pub(crate) rate_limit: Option<Arc<RateLimiter>>,
 }
 
 /// The HTTP core generated clients call. Cheap to clone; clones share connections.
@@ -56,6 +61,8 @@ pub struct ClientBuilder {
     credentials: BTreeMap<String, Credential>,
     headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    rate_limit: Option<RateLimit>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -107,6 +114,17 @@ impl ClientBuilder {
         self.headers.push((name.into(), value.into()));
         self
     }
+    /// Retry transient failures with this policy (default: no retries).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+    /// Wait so as to stay within this quota, shared by all clones (default: no limit).
+    /// [`RateLimit::power_platform`] is the platform's 500 requests per minute.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
     /// Use this reqwest client (its own timeouts and TLS settings apply).
     pub fn reqwest_client(mut self, c: reqwest::Client) -> Self {
         self.http = Some(c);
@@ -140,6 +158,8 @@ impl ClientBuilder {
                 http,
                 base_url,
                 credentials: self.credentials,
+                retry: self.retry,
+                rate_limit: self.rate_limit.map(|l| Arc::new(RateLimiter::new(l))),
             }),
         })
     }
@@ -156,6 +176,8 @@ impl Client {
             credentials: BTreeMap::new(),
             headers: Vec::new(),
             http: None,
+            retry: None,
+            rate_limit: None,
         }
     }
 
@@ -168,6 +190,8 @@ impl Client {
                 http: self.inner.http.clone(),
                 base_url: self.inner.base_url.clone(),
                 credentials,
+                retry: self.inner.retry.clone(),
+                rate_limit: self.inner.rate_limit.clone(),
             }),
         }
     }
@@ -179,6 +203,8 @@ impl Client {
                 http: self.inner.http.clone(),
                 base_url: parse_base(url)?,
                 credentials: self.inner.credentials.clone(),
+                retry: self.inner.retry.clone(),
+                rate_limit: self.inner.rate_limit.clone(),
             }),
         })
     }
@@ -188,14 +214,14 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
-    /// A request to an absolute URL (a next link, a `Location` header) with this client's
-    /// credentials; a URL without a scheme is taken relative to the base URL.
-    pub fn request_url(&self, method: Method, url: &str) -> Request<'_> {
-        Request::new_url(self, method, url)
-    }
-
     /// Starts describing a request to `path_template` (relative to the base URL).
     pub fn request(&self, method: Method, path_template: &'static str) -> Request<'_> {
         Request::new(self, method, path_template)
+    }
+
+    /// A request to an absolute URL (a next link, a Location header), with this client's
+    /// credentials. A relative URL is resolved against the base URL.
+    pub fn request_url(&self, method: Method, url: &str) -> Request<'_> {
+        Request::new_url(self, method, url)
     }
 }

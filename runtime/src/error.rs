@@ -82,8 +82,8 @@ pub enum Error<E = serde_json::Value> {
     },
     /// The request was refused before sending (bad header value, bad path value…).
     InvalidRequest(String),
-    /// No access token could be had (the message has no secret).
-    Auth(String),
+    /// No access token could be had from the token provider.
+    Auth(crate::oauth::TokenError),
 }
 
 impl<E> Error<E> {
@@ -120,7 +120,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 "cannot decode the {status} response: {message} (body starts: {body_snippet})"
             ),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
-            Error::Auth(m) => f.write_str(m),
+            Error::Auth(e) => write!(f, "cannot get an access token: {e}"),
         }
     }
 }

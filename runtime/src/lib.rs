@@ -11,11 +11,13 @@ mod auth;
 mod client;
 mod error;
 mod multipart;
-mod oauth;
+pub mod oauth;
 pub mod pagination;
 mod params;
+mod rate_limit;
 mod request;
 mod response;
+mod retry;
 mod string_enum;
 pub mod triggers;
 mod types;
@@ -25,17 +27,18 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use multipart::Multipart;
 pub use oauth::{
-    OAuthSettings, RefreshTokenProvider, StaticToken, TokenError, TokenFuture, TokenProvider,
-    TokenSource,
+    ClientCredentialsProvider, OAuthSettings, RefreshTokenProvider, StaticToken, TokenError,
+    TokenProvider,
 };
 pub use params::ParamStyle;
+pub use rate_limit::RateLimit;
 pub use request::Request;
 pub use response::Response;
-pub use triggers::Subscription;
+pub use retry::RetryPolicy;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 
 pub use bytes::Bytes;
-pub use futures_util::stream::Stream;
+pub use futures_core::Stream;
 pub use http;
 pub use reqwest::Method;
 pub use serde;

@@ -1,146 +1,190 @@
-//! Paged lists as streams: follow a next link (`x-ms-pageable`'s `nextLinkName`) or the
-//! RFC 8288 `Link: <…>; rel="next"` header until there is none.
+//! Lists over several pages as `Stream`s: `x-ms-pageable` next links, RFC 8288 `Link`
+//! headers, and cursor / next-token fields.
+//!
+//! Each page stream ends after the last page or after yielding its first error. A link that
+//! points back at the page just fetched ends the stream (no endless loops on bad servers).
 
-use futures_util::stream::{self, Stream, StreamExt};
-use reqwest::Method;
+use futures_core::Stream;
+use futures_util::stream::{self, StreamExt};
 
-use crate::client::Client;
 use crate::error::Error;
 use crate::request::Request;
 use crate::response::Response;
 
-/// Decodes one page (the generated action's own status handling).
-pub type Decode<T, E> = fn(Response) -> Result<T, Error<E>>;
-
-enum State<'c> {
-    First(Box<Request<'c>>),
-    Next {
-        client: &'c Client,
-        url: String,
-        security: &'static [&'static [&'static str]],
-        always: &'static [&'static str],
-    },
-    Done,
+/// Follows links found by `link` in each page (`x-ms-pageable` or `Link`), sending GETs with
+/// the first request's credentials and headers.
+fn follow_pages<'c, T, E, L>(
+    first: Request<'c>,
+    decode: fn(Response) -> Result<T, Error<E>>,
+    link: L,
+) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'c
+where
+    T: Send + 'c,
+    E: Send + 'c,
+    L: Fn(&http::HeaderMap, &T) -> Option<String> + Send + Sync + Copy + 'c,
+{
+    stream::unfold(Some(first), move |step| async move {
+        let req = step?;
+        let current = match req.target_url() {
+            Ok(u) => u,
+            Err(e) => return Some((Err(Error::InvalidRequest(e)), None)),
+        };
+        let template = req.follow(current.clone());
+        let resp = match req.send::<E>().await {
+            Ok(r) => r,
+            Err(e) => return Some((Err(e), None)),
+        };
+        // Decode takes the response by value: keep the headers for the link.
+        let headers = resp.headers().clone();
+        let page = match decode(resp) {
+            Ok(p) => p,
+            Err(e) => return Some((Err(e), None)),
+        };
+        let next = link(&headers, &page)
+            .filter(|l| !l.trim().is_empty())
+            .and_then(|l| current.join(l.trim()).ok())
+            .filter(|u| *u != current);
+        let step = next.map(|u| template.follow(u));
+        Some((Ok(page), step))
+    })
 }
 
-/// Pages: the first from `first`, then a GET to `next_link(&page)` (absolute, or relative to
-/// the base URL) with the same credentials, until it is `None` or empty. An error ends the
-/// stream after it is yielded.
+/// `x-ms-pageable` / nextLink style: follows `next_link(&page)` (absolute or relative to the
+/// page's URL) with GET, same security and headers.
 pub fn next_link_pages<'c, T, E>(
     first: Request<'c>,
-    decode: Decode<T, E>,
+    decode: fn(Response) -> Result<T, Error<E>>,
     next_link: fn(&T) -> Option<String>,
-) -> impl Stream<Item = Result<T, Error<E>>> + 'c
+) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'c
 where
-    T: 'c,
-    E: 'c,
+    T: Send + 'c,
+    E: Send + 'c,
 {
-    pages(first, decode, move |page, _| next_link(page))
+    follow_pages(first, decode, move |_h: &http::HeaderMap, page: &T| {
+        next_link(page)
+    })
 }
 
-/// Pages following the `Link` header's `rel="next"` URL.
+/// RFC 8288: follows the `Link` header's `rel="next"` target.
 pub fn link_header_pages<'c, T, E>(
     first: Request<'c>,
-    decode: Decode<T, E>,
-) -> impl Stream<Item = Result<T, Error<E>>> + 'c
+    decode: fn(Response) -> Result<T, Error<E>>,
+) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'c
 where
-    T: 'c,
-    E: 'c,
+    T: Send + 'c,
+    E: Send + 'c,
 {
-    pages(first, decode, |_, headers| next_from_link_header(headers))
+    follow_pages(first, decode, |h: &http::HeaderMap, _page: &T| {
+        h.get_all(http::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(next_from_link_header)
+    })
 }
 
-/// The items of every page, in order.
-pub fn items<'c, T, I, E>(
-    pages: impl Stream<Item = Result<T, Error<E>>> + 'c,
-    items: fn(T) -> Vec<I>,
-) -> impl Stream<Item = Result<I, Error<E>>> + 'c
+/// Cursor / next-token style: `request(None)` is the first page, `request(Some(cursor))` the
+/// following ones, with `next_cursor(&page)` giving the cursor (`None` or empty: last page).
+pub fn cursor_pages<'c, T, E, F>(
+    request: F,
+    decode: fn(Response) -> Result<T, Error<E>>,
+    next_cursor: fn(&T) -> Option<String>,
+) -> impl Stream<Item = Result<T, Error<E>>> + Send + 'c
 where
-    T: 'c,
-    I: 'c,
-    E: 'c,
+    T: Send + 'c,
+    E: Send + 'c,
+    F: Fn(Option<String>) -> Request<'c> + Send + 'c,
+{
+    stream::unfold(
+        (Some(None::<String>), request),
+        move |(cursor, request)| async move {
+            let cursor = cursor?;
+            let resp = match request(cursor.clone()).send::<E>().await {
+                Ok(r) => r,
+                Err(e) => return Some((Err(e), (None, request))),
+            };
+            let page = match decode(resp) {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), (None, request))),
+            };
+            let next = next_cursor(&page)
+                .filter(|c| !c.is_empty())
+                .filter(|c| Some(c) != cursor.as_ref());
+            Some((Ok(page), (next.map(Some), request)))
+        },
+    )
+}
+
+/// The items of each page, in order; an error ends the stream.
+pub fn items<S, T, I, E>(
+    pages: S,
+    items: fn(T) -> Vec<I>,
+) -> impl Stream<Item = Result<I, Error<E>>>
+where
+    S: Stream<Item = Result<T, Error<E>>>,
 {
     pages.flat_map(move |page| {
-        let v: Vec<Result<I, Error<E>>> = match page {
-            Ok(p) => items(p).into_iter().map(Ok).collect(),
+        stream::iter(match page {
+            Ok(p) => items(p).into_iter().map(Ok).collect::<Vec<_>>(),
             Err(e) => vec![Err(e)],
-        };
-        stream::iter(v)
+        })
     })
 }
 
-fn pages<'c, T, E, F>(
-    first: Request<'c>,
-    decode: Decode<T, E>,
-    next: F,
-) -> impl Stream<Item = Result<T, Error<E>>> + 'c
-where
-    T: 'c,
-    E: 'c,
-    F: Fn(&T, &http::HeaderMap) -> Option<String> + Copy + 'c,
-{
-    let client = first.client_ref();
-    let security = first.security;
-    let always = first.always;
-    stream::unfold(State::First(Box::new(first)), move |state| async move {
-        let request = match state {
-            State::First(r) => *r,
-            State::Next {
-                client,
-                url,
-                security,
-                always,
-            } => client
-                .request_url(Method::GET, &url)
-                .security(security)
-                .always(always),
-            State::Done => return None,
-        };
-        let response = match request.send::<E>().await {
-            Ok(r) => r,
-            Err(e) => return Some((Err(e), State::Done)),
-        };
-        let headers = response.headers().clone();
-        match decode(response) {
-            Ok(page) => {
-                let state = match next(&page, &headers).filter(|u| !u.trim().is_empty()) {
-                    Some(url) => State::Next {
-                        client,
-                        url,
-                        security,
-                        always,
-                    },
-                    None => State::Done,
-                };
-                Some((Ok(page), state))
+/// The `rel="next"` target of one `Link` header value (RFC 8288), if any.
+pub fn next_from_link_header(value: &str) -> Option<String> {
+    let mut rest = value;
+    loop {
+        let start = rest.find('<')?;
+        let end = start + rest[start..].find('>')?;
+        let target = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        // Parameters run to the next `,` outside quotes.
+        let mut in_quotes = false;
+        let mut cut = rest.len();
+        for (i, c) in rest.char_indices() {
+            match c {
+                '"' => in_quotes = !in_quotes,
+                ',' if !in_quotes => {
+                    cut = i;
+                    break;
+                }
+                _ => {}
             }
-            Err(e) => Some((Err(e), State::Done)),
         }
-    })
-}
-
-/// The `rel="next"` target of a `Link` header.
-pub fn next_from_link_header(headers: &http::HeaderMap) -> Option<String> {
-    for value in headers.get_all(http::header::LINK) {
-        let Ok(text) = value.to_str() else { continue };
-        for link in text.split(',') {
-            let mut parts = link.split(';');
-            let target = parts.next()?.trim();
-            let is_next = parts.any(|p| {
-                let p = p.trim();
-                p.strip_prefix("rel=")
-                    .map(|r| r.trim_matches('"').split_whitespace().any(|r| r == "next"))
-                    .unwrap_or(false)
-            });
-            if is_next {
-                return Some(
-                    target
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_string(),
-                );
+        let params = &rest[..cut];
+        rest = &rest[cut..];
+        for p in params.split(';') {
+            let Some((k, v)) = p.split_once('=') else {
+                continue;
+            };
+            if k.trim().eq_ignore_ascii_case("rel")
+                && v.trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+            {
+                return Some(target.to_string());
             }
         }
     }
-    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_from_link_header;
+
+    #[test]
+    fn link_header() {
+        let v = r#"<https://x/a?page=1>; rel="prev", <https://x/a?page=3&q=a,b>; rel="next last""#;
+        assert_eq!(
+            next_from_link_header(v).as_deref(),
+            Some("https://x/a?page=3&q=a,b")
+        );
+        assert_eq!(next_from_link_header(r#"<https://x/>; rel="prev""#), None);
+        assert_eq!(next_from_link_header("garbage"), None);
+        assert_eq!(
+            next_from_link_header(r#"</p2>; title="a, b"; rel=next"#).as_deref(),
+            Some("/p2")
+        );
+    }
 }

@@ -6,12 +6,19 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
 
-use crate::auth::{ApiKeyLocation, Credential};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tracing::Instrument;
+
+use crate::auth::{ApiKeyLocation, Credential, Secret};
 use crate::client::Client;
 use crate::error::Error;
 use crate::multipart::Multipart;
+use crate::oauth::TokenProvider;
 use crate::params::{self, ParamStyle};
 use crate::response::Response;
+use crate::retry;
 
 /// Everything but RFC 3986 unreserved characters is encoded in path segments.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -20,7 +27,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+#[derive(Default)]
 enum Body {
+    #[default]
     None,
     Json(Vec<u8>),
     Form(String),
@@ -29,21 +38,37 @@ enum Body {
     Text(String, String),
 }
 
+impl Body {
+    /// A copy for sending again; multipart bodies are streams and cannot be resent.
+    fn try_clone(&self) -> Option<Body> {
+        Some(match self {
+            Body::None => Body::None,
+            Body::Json(b) => Body::Json(b.clone()),
+            Body::Form(b) => Body::Form(b.clone()),
+            Body::Multipart(_) => return None,
+            Body::Bytes(c, b) => Body::Bytes(c.clone(), b.clone()),
+            Body::Text(c, t) => Body::Text(c.clone(), t.clone()),
+        })
+    }
+}
+
 /// A request under construction. Problems (a bad header value, say) are kept and returned by
 /// [`Request::send`] before anything goes on the wire.
 pub struct Request<'c> {
     client: &'c Client,
     method: Method,
+    /// The path template as the definition gives it (for tracing; no values in it).
+    template: &'static str,
     path: String,
+    /// Set by [`Client::request_url`]: the whole URL, instead of base URL + path.
+    absolute: Option<url::Url>,
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
-    pub(crate) security: &'static [&'static [&'static str]],
-    pub(crate) always: &'static [&'static str],
+    security: &'static [&'static [&'static str]],
+    always: &'static [&'static str],
     body: Body,
     error: Option<String>,
-    auth_error: Option<String>,
-    absolute: bool,
 }
 
 fn check_value(what: &str, name: &str, value: &str) -> Result<(), String> {
@@ -61,7 +86,9 @@ impl<'c> Request<'c> {
         Request {
             client,
             method,
+            template: path,
             path: path.to_string(),
+            absolute: None,
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -69,33 +96,78 @@ impl<'c> Request<'c> {
             always: &[],
             body: Body::None,
             error: None,
-            auth_error: None,
-            absolute: false,
         }
     }
 
-    /// A request to an absolute URL (a next link, a `Location`), or a path relative to the
-    /// client's base URL when `url` has no scheme.
+    /// A request to a whole URL (absolute, or relative to the base URL).
     pub(crate) fn new_url(client: &'c Client, method: Method, url: &str) -> Self {
         let mut r = Request::new(client, method, "");
-        if url.contains("://") {
-            r.absolute = true;
-            r.path = url.to_string();
-        } else {
-            let base = client.inner.base_url.path().trim_end_matches('/');
-            r.path = match url.strip_prefix(base) {
-                Some(rest) if !base.is_empty() => rest.to_string(),
-                _ => url.to_string(),
-            };
-            if !r.path.starts_with('/') {
-                r.path.insert(0, '/');
-            }
+        match url::Url::parse(url) {
+            Ok(u) => r.absolute = Some(u),
+            Err(url::ParseError::RelativeUrlWithoutBase) => match client.inner.base_url.join(url) {
+                Ok(u) => r.absolute = Some(u),
+                Err(e) => r.error = Some(format!("cannot resolve the URL: {e}")),
+            },
+            Err(e) => r.error = Some(format!("invalid URL: {e}")),
         }
         r
     }
 
-    pub(crate) fn client_ref(&self) -> &'c Client {
-        self.client
+    /// A GET to `url` with this request's client, security, headers and cookies (no query,
+    /// no body): the next page, the next poll.
+    pub(crate) fn follow(&self, url: url::Url) -> Request<'c> {
+        Request {
+            client: self.client,
+            method: Method::GET,
+            template: self.template,
+            path: String::new(),
+            absolute: Some(url),
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            security: self.security,
+            always: self.always,
+            body: Body::None,
+            error: self.error.clone(),
+        }
+    }
+
+    /// A copy of a request made by [`Request::follow`] (GET, no body).
+    pub(crate) fn follow_same(&self) -> Request<'c> {
+        let mut r = self.follow(
+            self.absolute
+                .clone()
+                .unwrap_or_else(|| self.client.inner.base_url.clone()),
+        );
+        r.query = self.query.clone();
+        r
+    }
+
+    /// The URL this request goes to, with its query parameters but without credentials.
+    pub(crate) fn target_url(&self) -> Result<url::Url, String> {
+        let mut url = match &self.absolute {
+            Some(u) => u.clone(),
+            None => {
+                if self.path.contains('{') {
+                    return Err(format!("unfilled placeholder in `{}`", self.path));
+                }
+                let base = self.client.inner.base_url.as_str().trim_end_matches('/');
+                let sep = if self.path.starts_with('/') || self.path.is_empty() {
+                    ""
+                } else {
+                    "/"
+                };
+                url::Url::parse(&format!("{base}{sep}{}", self.path))
+                    .map_err(|e| format!("cannot build the URL: {e}"))?
+            }
+        };
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &self.query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
     }
 
     fn fail(mut self, message: String) -> Self {
@@ -257,9 +329,10 @@ impl<'c> Request<'c> {
         self
     }
 
-    async fn apply_security(&mut self) {
-        let client = self.client;
-        let creds = &client.inner.credentials;
+    /// Puts static credentials on the request; returns the token providers still to ask.
+    fn apply_security(&mut self) -> Vec<Arc<dyn TokenProvider>> {
+        let mut providers = Vec::new();
+        let creds = &self.client.inner.credentials;
         let chosen = self
             .security
             .iter()
@@ -315,16 +388,10 @@ impl<'c> Request<'c> {
                 Credential::Bearer(token) => {
                     self.push_authorization(&format!("Bearer {}", token.expose()), scheme);
                 }
-                Credential::TokenSource(source) => match source.token().await {
-                    Ok(token) => {
-                        self.push_authorization(&format!("Bearer {}", token.expose()), scheme)
-                    }
-                    Err(e) => {
-                        self.auth_error.get_or_insert(e.to_string());
-                    }
-                },
+                Credential::TokenProvider(p) => providers.push(p.clone()),
             }
         }
+        providers
     }
 
     fn push_authorization(&mut self, value: &str, scheme: &str) {
@@ -342,47 +409,140 @@ impl<'c> Request<'c> {
     }
 
     /// Sends the request and reads the whole response.
+    ///
+    /// With a token provider, a 401 drops the token, gets a fresh one and sends once more
+    /// (not for multipart bodies, which cannot be resent).
     pub async fn send<E>(mut self) -> Result<Response, Error<E>> {
-        self.apply_security().await;
+        let providers = self.apply_security();
         if let Some(e) = self.error.take() {
             return Err(Error::InvalidRequest(e));
         }
-        if let Some(e) = self.auth_error.take() {
-            return Err(Error::Auth(e));
-        }
-        if !self.absolute && self.path.contains('{') {
-            return Err(Error::InvalidRequest(format!(
-                "unfilled placeholder in `{}`",
-                self.path
-            )));
-        }
-        let base = self.client.inner.base_url.as_str().trim_end_matches('/');
-        let sep = if self.path.starts_with('/') || self.path.is_empty() {
-            ""
-        } else {
-            "/"
+        let url = self.target_url().map_err(Error::InvalidRequest)?;
+        let body = std::mem::take(&mut self.body);
+        let span = tracing::debug_span!(
+            "connectorkit.request",
+            method = %self.method,
+            path = self.template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+        );
+        let mut wire = Wire {
+            client: self.client,
+            method: self.method,
+            url,
+            headers: self.headers,
+            cookies: self.cookies,
         };
-        let full = if self.absolute {
-            self.path.clone()
-        } else {
-            format!("{base}{sep}{}", self.path)
-        };
-        let mut url = url::Url::parse(&full)
-            .map_err(|e| Error::InvalidRequest(format!("cannot build the URL: {e}")))?;
-        if !self.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in &self.query {
-                pairs.append_pair(k, v);
+        async move {
+            let mut tokens = bearer_tokens(&providers).await?;
+            let spare = if providers.is_empty() {
+                None
+            } else {
+                body.try_clone()
+            };
+            let resp = wire.send_retrying(body, &tokens).await?;
+            if resp.status() != 401 || providers.is_empty() {
+                return Ok(resp);
             }
+            let Some(body) = spare else {
+                return Ok(resp);
+            };
+            tracing::debug!("401 with a provider token: refreshing and sending once more");
+            for (p, t) in providers.iter().zip(&tokens) {
+                p.invalidate(t);
+            }
+            tokens = bearer_tokens(&providers).await?;
+            wire.send_retrying(body, &tokens).await
         }
-        let mut rb = self.client.inner.http.request(self.method, url);
-        for (n, v) in self.headers {
-            rb = rb.header(n, v);
+        .instrument(span)
+        .await
+    }
+}
+
+async fn bearer_tokens<E>(providers: &[Arc<dyn TokenProvider>]) -> Result<Vec<Secret>, Error<E>> {
+    let mut tokens = Vec::with_capacity(providers.len());
+    for p in providers {
+        tokens.push(p.token().await.map_err(Error::Auth)?);
+    }
+    Ok(tokens)
+}
+
+/// Everything but the body and the bearer tokens, kept to send again.
+struct Wire<'a> {
+    client: &'a Client,
+    method: Method,
+    url: url::Url,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    cookies: Vec<String>,
+}
+
+impl Wire<'_> {
+    /// Sends under the client's retry policy and rate limit.
+    async fn send_retrying<E>(
+        &mut self,
+        mut body: Body,
+        tokens: &[Secret],
+    ) -> Result<Response, Error<E>> {
+        let inner = &self.client.inner;
+        let policy = inner.retry.as_ref().filter(|p| p.allows(&self.method));
+        let started = Instant::now();
+        let mut attempt = 1u32;
+        loop {
+            let spare = match policy {
+                Some(p) if attempt < p.max_attempts => body.try_clone(),
+                _ => None,
+            };
+            if let Some(rl) = &inner.rate_limit {
+                rl.acquire().await;
+            }
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let result = self.send(body, tokens).await;
+            match &result {
+                Ok(r) => {
+                    span.record("status", r.status());
+                    tracing::debug!(status = r.status(), attempt, "response");
+                }
+                Err(e) => tracing::debug!(attempt, error = %kind(e), "request failed"),
+            }
+            let (Some(p), Some(next)) = (policy, spare) else {
+                return result;
+            };
+            let delay = match &result {
+                Ok(r) if retry::retryable_status(r.status()) => p.delay(attempt, Some(r.headers())),
+                Err(Error::Transport(_) | Error::Timeout) => p.delay(attempt, None),
+                _ => return result,
+            };
+            if started.elapsed() + delay > p.max_total {
+                return result;
+            }
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            body = next;
+        }
+    }
+
+    async fn send<E>(&mut self, body: Body, tokens: &[Secret]) -> Result<Response, Error<E>> {
+        let mut rb = self
+            .client
+            .inner
+            .http
+            .request(self.method.clone(), self.url.clone());
+        for (n, v) in &self.headers {
+            rb = rb.header(n.clone(), v.clone());
+        }
+        for t in tokens {
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
+                Error::InvalidRequest("the access token is not a valid header value".into())
+            })?;
+            v.set_sensitive(true);
+            rb = rb.header(http::header::AUTHORIZATION, v);
         }
         if !self.cookies.is_empty() {
             rb = rb.header(http::header::COOKIE, self.cookies.join("; "));
         }
-        rb = match self.body {
+        rb = match body {
             Body::None => rb,
             Body::Json(b) => rb
                 .header(http::header::CONTENT_TYPE, "application/json")
@@ -402,6 +562,18 @@ impl<'c> Request<'c> {
         let headers = resp.headers().clone();
         let body = resp.bytes().await.map_err(transport)?;
         Ok(Response::new(status, headers, body))
+    }
+}
+
+/// What kind of failure, for tracing (never the message, which may quote a server).
+fn kind<E>(e: &Error<E>) -> &'static str {
+    match e {
+        Error::Api(_) => "api",
+        Error::Transport(_) => "transport",
+        Error::Timeout => "timeout",
+        Error::Decode { .. } => "decode",
+        Error::InvalidRequest(_) => "invalid request",
+        Error::Auth(_) => "auth",
     }
 }
 

@@ -179,18 +179,18 @@ async fn api_key_in_the_query_hunter() {
 
 #[tokio::test]
 async fn oauth2_bearer_from_a_refresh_token_factset() {
-    use connectorkit::TokenSource;
+    use connectorkit::RefreshTokenProvider;
     use connectorkit_tests::factset::{Client, Connection, GetHeadlinesParams};
     let (url, log) = server().await;
     // The definition's OAuth settings are the defaults; the token URL points at the test server.
     let defaults = Connection::oauth_settings_token();
-    assert!(defaults.get_token_url().starts_with("https://"));
+    assert!(defaults.token_url_value().starts_with("https://"));
     let settings = defaults
         .token_url(format!("{url}/token"))
         .refresh_url(format!("{url}/token"))
         .client_id("client-1")
         .client_secret("client-secret-1");
-    let token = TokenSource::from_refresh_token(settings, "rt-1");
+    let token = std::sync::Arc::new(RefreshTokenProvider::new(settings, "rt-1"));
     let client = Client::new(Connection { token })
         .unwrap()
         .with_base_url(&url)
@@ -320,13 +320,15 @@ async fn airmeet_policies_constants_double_encoding_and_webhook() {
     let sent = seen.json();
     assert_eq!(sent["url"], "https://hooks.example/cb");
     assert_eq!(sent["triggerMetaInfoId"], "registration");
-    assert_eq!(sub.id().as_deref(), Some("sub-9"));
+    assert_eq!(sub.id(), Some("sub-9"));
     // The gateway's response-side setheader supplies the unsubscribe Location.
     assert_eq!(
         sub.location(),
         Some("https://api-gateway-prod.us.airmeet.com/prod/platform-integration/v1/webhook-deregister")
     );
+    let headers = connectorkit::http::HeaderMap::new();
     let n = Triggers::parse_airmeet_triggers_notification(
+        &headers,
         br#"{"airmeetName": "Launch", "email": "ann@example.com", "recordings": [{"link": "https://r", "sessionId": "s1"}]}"#,
     )
     .unwrap();
@@ -335,12 +337,16 @@ async fn airmeet_policies_constants_double_encoding_and_webhook() {
         n.recordings.as_ref().unwrap()[0].session_id.as_deref(),
         Some("s1")
     );
-    assert!(Triggers::parse_airmeet_triggers_notification(br#"{"recordings": 3}"#).is_err());
+    assert!(
+        Triggers::parse_airmeet_triggers_notification(&headers, br#"{"recordings": 3}"#).is_err()
+    );
 
     // Unsubscribe: DELETE at the Location, with the connection's credentials.
-    let local = connectorkit::Subscription::with_location(format!(
-        "{url}/platform-integration/v1/webhook-deregister"
-    ));
+    let local = connectorkit::triggers::Subscription::new(
+        Some(format!("{url}/platform-integration/v1/webhook-deregister")),
+        None,
+        serde_json::Value::Null,
+    );
     triggers.unsubscribe(&local).await.unwrap();
     let seen = last(&log);
     assert_eq!(seen.method, "DELETE");

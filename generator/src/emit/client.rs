@@ -236,8 +236,8 @@ fn triggers(c: &Connector, webhooks: &[&Action]) -> TokenStream {
         let doc = docs::attrs(&[Some(&first), t.notification_doc.as_deref()]);
         Some(quote! {
             #doc
-            pub fn #f(body: &[u8]) -> Result<#ty, connectorkit::triggers::NotificationError> {
-                connectorkit::triggers::parse_notification(body)
+            pub fn #f(headers: &connectorkit::http::HeaderMap, body: &[u8]) -> Result<#ty, connectorkit::triggers::NotificationError> {
+                connectorkit::triggers::parse_notification(headers, body)
             }
         })
     });
@@ -264,7 +264,7 @@ fn triggers(c: &Connector, webhooks: &[&Action]) -> TokenStream {
             /// Ends a subscription: `DELETE` at its `Location`.
             pub async fn unsubscribe(
                 &self,
-                subscription: &connectorkit::Subscription,
+                subscription: &connectorkit::triggers::Subscription,
             ) -> Result<(), connectorkit::Error<connectorkit::serde_json::Value>> {
                 let Some(location) = subscription.location() else {
                     return Err(connectorkit::Error::InvalidRequest(
@@ -682,12 +682,12 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             #deprecated
             #hidden
             #too_many
-            pub async fn #name(&self, #(#args),*) -> Result<connectorkit::Subscription, connectorkit::Error<#err_ty>> {
+            pub async fn #name(&self, #(#args),*) -> Result<connectorkit::triggers::Subscription, connectorkit::Error<#err_ty>> {
                 #request
                 if !(200..300).contains(&resp.status()) {
                     return Err(#err_read);
                 }
-                let subscription = connectorkit::Subscription::from_response(resp)?;
+                let subscription = connectorkit::triggers::Subscription::from_response(resp)?;
                 #location
                 Ok(subscription)
             }

@@ -16,7 +16,7 @@ use crate::model::{AuthKind, Connector};
 fn field_ty(p: &ConnParam) -> TokenStream {
     match (&p.kind, &p.choice) {
         (ConnKind::Secret, _) => quote!(connectorkit::Secret),
-        (ConnKind::OAuth(_), _) => quote!(connectorkit::TokenSource),
+        (ConnKind::OAuth(_), _) => quote!(std::sync::Arc<dyn connectorkit::TokenProvider>),
         (_, Some(choice)) => {
             let c = ident(choice);
             quote!(#c)
@@ -52,8 +52,7 @@ fn oauth_doc(o: &OAuthSpec) -> String {
         format!("identity provider `{}`", o.provider)
     };
     format!(
-        "The OAuth connection ({provider}): a token source that hands out access tokens. `{}` builds one from a token you already have; `oauth_settings_…` gives the definition's client id, scopes and URLs as defaults for the runtime's OAuth providers.",
-        "connectorkit::TokenSource::from_static(token)"
+        "The OAuth connection ({provider}): a token provider that hands out access tokens (`connectorkit::StaticToken` for a token you already have, `connectorkit::RefreshTokenProvider` for a refresh token, `connectorkit::ClientCredentialsProvider`). `oauth_settings_…` gives the definition's client id, scopes and URLs as their defaults."
     )
 }
 
@@ -252,7 +251,7 @@ fn token_fn(conn: &Connection) -> TokenStream {
     quote! {
         /// The OAuth token source, when the connection has one.
         #[allow(dead_code)]
-        fn token(&self) -> Option<&connectorkit::TokenSource> {
+        fn token(&self) -> Option<&std::sync::Arc<dyn connectorkit::TokenProvider>> {
             #body
         }
     }
@@ -404,7 +403,7 @@ pub fn bindings(conn_ty: &Connector, p: &Platform, c: &TokenStream) -> Vec<Token
             (BindingValue::Token(_), _) => {
                 out.push(quote! {
                     if let Some(token) = #c.token() {
-                        inner = inner.with_credential(#key, connectorkit::Credential::token_source(token.clone()));
+                        inner = inner.with_credential(#key, connectorkit::Credential::shared_token_provider(token.clone()));
                     }
                 });
                 continue;
@@ -428,7 +427,7 @@ pub fn bindings(conn_ty: &Connector, p: &Platform, c: &TokenStream) -> Vec<Token
     if p.token.is_some() {
         out.push(quote! {
             if let Some(token) = #c.token() {
-                inner = inner.with_credential(#TOKEN_KEY, connectorkit::Credential::token_source(token.clone()));
+                inner = inner.with_credential(#TOKEN_KEY, connectorkit::Credential::shared_token_provider(token.clone()));
             }
         });
     }
