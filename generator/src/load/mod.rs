@@ -17,6 +17,7 @@
 
 mod bundle;
 mod detect;
+mod duplicates;
 mod locate;
 mod refs;
 pub mod source;

@@ -125,8 +125,29 @@ pub(crate) fn parse(path: &Path, text: String, diags: &mut Diagnostics) -> Parse
 
 fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value> {
     let body = text.trim_start_matches('\u{feff}');
-    let err = match serde_json::from_str::<Value>(body) {
-        Ok(v) => return Some(v),
+    let err = match super::duplicates::parse(body) {
+        Ok((v, repeated)) => {
+            for ptr in repeated {
+                let (line, column) = super::locate::locate_in_text(body, Format::Json, &ptr);
+                diags.push(
+                    Diagnostic::warning(
+                        "load/json-duplicate-key",
+                        format!(
+                            "the key `{}` appears more than once in this object; the last one is used",
+                            crate::pointer::unescape(ptr.rsplit('/').next().unwrap_or_default())
+                        ),
+                        Location {
+                            file: path.to_path_buf(),
+                            line,
+                            column,
+                            json_pointer: ptr,
+                        },
+                    )
+                    .with_hint("remove the earlier ones"),
+                );
+            }
+            return Some(v);
+        }
         Err(e) => e,
     };
     let location = Location {
@@ -136,6 +157,76 @@ fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value>
         json_pointer: String::new(),
     };
     let message = strip_position(&err.to_string());
+    // Unicode spaces (U+2003, U+00A0…) used as whitespace: blank them, keeping offsets.
+    if let Some((clean, at)) = blank_unicode_spaces(body) {
+        let mut scratch = Diagnostics::default();
+        if let Some(v) = parse_json(path, &clean, &mut scratch) {
+            let (line, column) = line_col(body, at);
+            diags.push(
+                Diagnostic::warning(
+                    "load/json-unicode-space",
+                    "a Unicode space character is used as JSON whitespace; it was read as a space",
+                    Location {
+                        file: path.to_path_buf(),
+                        line,
+                        column,
+                        json_pointer: String::new(),
+                    },
+                )
+                .with_hint("replace it with an ASCII space"),
+            );
+            diags.extend(scratch.into_vec());
+            return Some(v);
+        }
+    }
+    // A complete value followed by more text (a stray `}`): keep the value, say how much of
+    // the file was lost.
+    if message.starts_with("trailing characters") {
+        let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Value>();
+        if let Some(Ok(v)) = stream.next() {
+            let used = stream.byte_offset();
+            let operations = v
+                .get("paths")
+                .and_then(Value::as_object)
+                .map(|p| {
+                    p.values()
+                        .filter_map(Value::as_object)
+                        .map(|item| {
+                            item.keys()
+                                .filter(|k| {
+                                    matches!(
+                                        k.as_str(),
+                                        "get"
+                                            | "put"
+                                            | "post"
+                                            | "delete"
+                                            | "options"
+                                            | "head"
+                                            | "patch"
+                                            | "trace"
+                                    )
+                                })
+                                .count()
+                        })
+                        .sum::<usize>()
+                })
+                .unwrap_or(0);
+            diags.push(
+                Diagnostic::warning(
+                    "load/json-partial",
+                    format!(
+                        "the root value ends here, but {} more bytes follow; only the first {} of {} bytes were read ({operations} operations recovered)",
+                        body.len() - used,
+                        used,
+                        body.len()
+                    ),
+                    location,
+                )
+                .with_hint("a brace closes the root too early; remove it to recover the rest"),
+            );
+            return Some(v);
+        }
+    }
     if let Some((v, fixed)) = insert_missing_commas(body) {
         for (line, column) in fixed {
             diags.push(
@@ -180,6 +271,49 @@ fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value>
         .with_hint("fix the JSON syntax at this position"),
     );
     None
+}
+
+/// The text with Unicode space characters outside strings replaced by ASCII spaces (same
+/// byte length), and the offset of the first; `None` when there are none.
+fn blank_unicode_spaces(text: &str) -> Option<(String, usize)> {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut first = None;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            out.push(c);
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c.is_whitespace() && !c.is_ascii() {
+            first.get_or_insert(i);
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    first.map(|f| (out, f))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
 }
 
 /// Removes serde's " at line L column C" suffix (the location is reported separately).
