@@ -66,7 +66,10 @@ fn a_url_input_is_fetched_and_generated() {
     let cargo = read(&out.join("Cargo.toml"));
     assert!(cargo.contains("name = \"pets\""), "{cargo}");
     assert!(cargo.contains("version = \"1.2.0\""), "{cargo}");
-    assert!(cargo.contains("connectorkit = \"0.1.0\""), "{cargo}");
+    assert!(
+        cargo.contains("connectorkit = { version = \"0.1.0\", default-features = false }"),
+        "{cargo}"
+    );
     assert!(read(&out.join("src/client.rs")).contains("pub async fn list_pets("));
     assert!(read(&out.join("README.md")).contains("`list_pets` — `GET /pets`"));
 }
@@ -110,7 +113,7 @@ fn a_bad_input_fails_alone_and_the_batch_goes_on() {
         .find(|l| l.starts_with("connectorkit = { path = "))
         .unwrap()
         .trim_start_matches("connectorkit = { path = \"")
-        .trim_end_matches("\" }")
+        .trim_end_matches("\", default-features = false }")
         .to_string();
     let resolved = out
         .join("connectorkit-petstore-2")

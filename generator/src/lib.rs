@@ -10,16 +10,20 @@
 //! This crate is pure: no network, no printing. The CLI, the macro and build.rs are shells
 //! around [`generate_crate`] and [`generate_module`].
 
+pub mod build;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;
 pub mod model;
 pub mod normalize;
+mod options;
 mod pointer;
 
 use std::path::{Path, PathBuf};
 
+pub use build::{compile, Config, ModuleFailure};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+pub use options::{OptionError, Options};
 
 /// Where the generated crate gets the `connectorkit` runtime from.
 #[derive(Clone, Debug)]
@@ -256,10 +260,16 @@ impl Prepared {
             diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
         };
         let runtime = match &options.runtime {
-            RuntimeDependency::Version(v) => emit::crate_files::toml_string(v),
-            RuntimeDependency::Path(p) => {
-                format!("{{ path = {} }}", emit::crate_files::toml_string(p))
-            }
+            // The runtime's `macros` feature (the generator inside `connector!`) is not
+            // needed by a generated crate.
+            RuntimeDependency::Version(v) => format!(
+                "{{ version = {}, default-features = false }}",
+                emit::crate_files::toml_string(v)
+            ),
+            RuntimeDependency::Path(p) => format!(
+                "{{ path = {}, default-features = false }}",
+                emit::crate_files::toml_string(p)
+            ),
         };
         let sources = emit::sources(c, &self.source_name).map_err(internal)?;
         let cargo = emit::crate_files::cargo_toml(c, &name, &self.source_name, &runtime)
@@ -312,5 +322,22 @@ pub fn generate_module(path: &Path) -> Result<(String, Prepared), Failure> {
         emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| Failure {
             diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
         })?;
+    Ok((module, prepared))
+}
+
+/// Generates one module body with [`Options`] applied (tag and action filters).
+pub fn generate_module_with(
+    path: &Path,
+    options: &Options,
+) -> Result<(String, Prepared), ModuleFailure> {
+    let mut prepared = prepare_file(path).map_err(ModuleFailure::Definition)?;
+    options
+        .apply(&mut prepared.connector, &prepared.normalized)
+        .map_err(ModuleFailure::Options)?;
+    let module = emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| {
+        ModuleFailure::Definition(Failure {
+            diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
+        })
+    })?;
     Ok((module, prepared))
 }

@@ -37,6 +37,9 @@ pub use response::Response;
 pub use retry::RetryPolicy;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 
+#[cfg(feature = "macros")]
+pub use connectorkit_macros::{connector, include_connector};
+
 pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use http;

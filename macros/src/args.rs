@@ -1,0 +1,80 @@
+//! The arguments of `connector!`: a path literal, then `key = value` options.
+
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitBool, LitStr, Token};
+
+const OPTIONS: &str = "module, client, tags, actions, internal";
+
+/// Parsed arguments, each kept with its span for error reporting.
+pub struct Args {
+    /// The definition path as written.
+    pub path: LitStr,
+    /// `module = name`.
+    pub module: Option<Ident>,
+    /// `client = PetStore`: a second name for `Client`.
+    pub client: Option<Ident>,
+    /// `tags = ["a", "b"]`.
+    pub tags: Vec<LitStr>,
+    /// `actions = ["x"]`.
+    pub actions: Vec<LitStr>,
+    /// `internal = false`.
+    pub internal: Option<LitBool>,
+}
+
+fn strings(input: ParseStream) -> syn::Result<Vec<LitStr>> {
+    let content;
+    syn::bracketed!(content in input);
+    let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    Ok(list.into_iter().collect())
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let path: LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the definition's path as a string literal, e.g. `connector!(\"api/petstore.yaml\")`",
+            )
+        })?;
+        let mut args = Args {
+            path,
+            module: None,
+            client: None,
+            tags: Vec::new(),
+            actions: Vec::new(),
+            internal: None,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            let name = key.to_string();
+            if seen.contains(&name) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("option `{name}` given twice"),
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            match name.as_str() {
+                "module" => args.module = Some(input.parse()?),
+                "client" => args.client = Some(input.parse()?),
+                "tags" => args.tags = strings(input)?,
+                "actions" => args.actions = strings(input)?,
+                "internal" => args.internal = Some(input.parse()?),
+                _ => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown option `{name}`; expected one of: {OPTIONS}"),
+                    ))
+                }
+            }
+            seen.push(name);
+        }
+        Ok(args)
+    }
+}

@@ -1,0 +1,2 @@
+connectorkit_macros::connector!(petstore);
+fn main() {}

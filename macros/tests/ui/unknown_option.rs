@@ -1,0 +1,2 @@
+connectorkit_macros::connector!("../examples/petstore/petstore.yaml", modul = petstore);
+fn main() {}

@@ -1,0 +1,2 @@
+connectorkit_macros::connector!("../examples/petstore/petstore.yaml", tags = ["pets", "cats"]);
+fn main() {}

@@ -1,0 +1,2 @@
+connectorkit_macros::connector!("tests/ui/data/broken.json");
+fn main() {}
