@@ -10,9 +10,18 @@ mapfile -d '' dirs < <(find "$corpus" -mindepth 2 -maxdepth 2 -type d -print0 | 
 cargo build --release -q -p connectorkit-cli
 rm -rf "$out"
 t0=$(date +%s)
-./target/release/connectorkit generate "${dirs[@]}" --out "$out" --runtime-path runtime || true
+log="$(dirname "$out")/corpus-powerplatform.log"
+status=0
+./target/release/connectorkit generate -v "${dirs[@]}" --out "$out" --runtime-path runtime 2>"$log" || status=$?
 t1=$(date +%s)
-echo "generated from ${#dirs[@]} connector folders in $((t1 - t0))s"
+crates=$(find "$out" -mindepth 2 -maxdepth 2 -name Cargo.toml | wc -l)
+echo "generated $crates crates from ${#dirs[@]} connector folders in $((t1 - t0))s (exit $status)"
+echo "diagnostics by kind (full log: $log):"
+grep -oE "(warning|error)\[[^]]*\]" "$log" | sort | uniq -c | sort -rn || true
+if [ "$crates" -ne "${#dirs[@]}" ]; then
+  echo "error: $(( ${#dirs[@]} - crates )) connector(s) did not generate" >&2
+  exit 1
+fi
 (cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo clippy --workspace -q -- -D warnings)
 t2=$(date +%s)
 echo "clippy (check + lints, -D warnings) of the generated connector crates: $((t2 - t1))s"

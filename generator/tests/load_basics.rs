@@ -74,6 +74,37 @@ fn json_with_trailing_comma_is_read_leniently() {
 }
 
 #[test]
+fn json_missing_its_last_braces_is_closed_with_a_warning() {
+    let (l, d) = load(
+        "t.json",
+        "{\n  \"openapi\": \"3.0.0\",\n  \"info\": {\"title\": \"a {b\", \"version\": \"1\"},\n  \"paths\": {\n",
+    );
+    let l = l.expect("read");
+    assert_eq!(l.document["info"]["title"], "a {b");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "load/json-unclosed");
+    assert_eq!(
+        (d[0].location.line, d[0].location.column),
+        (4, 13),
+        "{}",
+        d[0]
+    );
+    assert!(d[0].message.contains("`}}`"), "{}", d[0]);
+}
+
+#[test]
+fn a_stray_closer_that_does_not_line_up_is_dropped_with_a_warning() {
+    let text = "{\n  \"swagger\": \"2.0\",\n  \"paths\": {\n    \"/a\": {\n      \"get\": {\n        \"responses\": {}\n      }\n      }\n    },\n    \"/b\": {}\n  },\n  \"info\": {\"title\": \"t\", \"version\": \"1\"}\n}\n";
+    let (l, d) = load("s.json", text);
+    let l = l.expect("read");
+    assert!(l.document["paths"]["/b"].is_object(), "{:#}", l.document);
+    assert_eq!(l.document["info"]["title"], "t");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "load/json-stray-closer");
+    assert_eq!((d[0].location.line, d[0].location.column), (8, 7), "{}", d[0]);
+}
+
+#[test]
 fn malformed_yaml_gives_line_and_column() {
     let (l, d) = load(
         "bad.yaml",

@@ -179,6 +179,38 @@ fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value>
             return Some(v);
         }
     }
+    // Stray closing brackets whose indentation does not match their opener: drop them one
+    // at a time (offsets are kept) until the file reads.
+    {
+        let mut fixed = body.to_string();
+        let mut dropped = Vec::new();
+        while dropped.len() < 64 {
+            let Some(at) = misindented_closer(&fixed) else {
+                break;
+            };
+            fixed.replace_range(at..at + 1, " ");
+            dropped.push(at);
+            if let Ok(v) = serde_json::from_str::<Value>(&fixed) {
+                for at in dropped {
+                    let (line, column) = line_col(body, at);
+                    diags.push(
+                        Diagnostic::warning(
+                            "load/json-stray-closer",
+                            "this closing bracket does not line up with the bracket it would close and ends its parent too early; it was ignored",
+                            Location {
+                                file: path.to_path_buf(),
+                                line,
+                                column,
+                                json_pointer: String::new(),
+                            },
+                        )
+                        .with_hint("remove it"),
+                    );
+                }
+                return Some(v);
+            }
+        }
+    }
     // A complete value followed by more text (a stray `}`): keep the value, say how much of
     // the file was lost.
     if message.starts_with("trailing characters") {
@@ -245,6 +277,33 @@ fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value>
         }
         return Some(v);
     }
+    // The file ends with brackets still open (a closing brace lost at the end): close them.
+    if matches!(err.classify(), serde_json::error::Category::Eof) {
+        if let Some(closers) = missing_closers(body) {
+            let mut fixed = body.trim_end().to_string();
+            fixed.push_str(&closers);
+            if let Ok(v) = serde_json::from_str::<Value>(&fixed) {
+                let (line, column) = line_col(body, body.trim_end().len());
+                diags.push(
+                    Diagnostic::warning(
+                        "load/json-unclosed",
+                        format!(
+                            "the file ends with {} bracket(s) still open; read as if `{closers}` followed",
+                            closers.len()
+                        ),
+                        Location {
+                            file: path.to_path_buf(),
+                            line,
+                            column,
+                            json_pointer: String::new(),
+                        },
+                    )
+                    .with_hint(format!("add `{closers}` at the end of the file")),
+                );
+                return Some(v);
+            }
+        }
+    }
     // Many hand-edited JSON files only have trailing commas or similar; YAML's flow syntax
     // accepts those. Read it leniently, but say so.
     if !matches!(err.classify(), serde_json::error::Category::Eof) {
@@ -271,6 +330,85 @@ fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value>
         .with_hint("fix the JSON syntax at this position"),
     );
     None
+}
+
+/// The byte offset of the first closing bracket that starts its line at a different
+/// indentation than the line of the bracket it closes (hand-edited files with one `}` too
+/// many); `None` when every closer lines up or the file is not indented.
+fn misindented_closer(text: &str) -> Option<usize> {
+    let mut stack: Vec<usize> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut indent = 0usize;
+    let mut line_start = true;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            line_start = true;
+            indent = 0;
+            continue;
+        }
+        let first_on_line = line_start && !c.is_whitespace();
+        if line_start && (c == ' ' || c == '\t') {
+            indent += 1;
+            continue;
+        }
+        line_start = false;
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => stack.push(indent),
+            '}' | ']' => {
+                let opened = stack.pop()?;
+                if first_on_line && opened != indent {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The brackets still open at the end of `text` (outside strings), as the closers that would
+/// end them; `None` when nothing is open or a string is unterminated.
+fn missing_closers(text: &str) -> Option<String> {
+    let mut stack = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' => stack.push('}'),
+            '[' => stack.push(']'),
+            '}' | ']' => {
+                if stack.pop() != Some(c) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    if in_string || stack.is_empty() {
+        return None;
+    }
+    Some(stack.iter().rev().collect())
 }
 
 /// The text with Unicode space characters outside strings replaced by ASCII spaces (same

@@ -44,6 +44,7 @@ pub fn build(
     let mut namer = Namer::with_reserved(&reserved);
     let mut seen_ids: BTreeSet<String> = BTreeSet::new();
     let known: BTreeSet<&str> = auth.iter().map(|a| a.name.as_str()).collect();
+    let unknown_schemes = std::cell::RefCell::new(std::collections::BTreeMap::new());
     let mut actions = Vec::new();
     for (path, item) in openapi.paths.paths.iter() {
         let path_ptr = pointer::push("/paths", path);
@@ -94,6 +95,7 @@ pub fn build(
                 sources,
                 type_prefix: pascal_ident(bare(&ident), "Action"),
                 ptr: op_ptr,
+                unknown_schemes: &unknown_schemes,
             };
             let mut action = ctx.action(
                 space,
@@ -108,6 +110,20 @@ pub fn build(
             ctx.extensions(space, diags, &mut action, op, &item.extensions, &mut namer);
             actions.push(action);
         }
+    }
+    for (name, (ptr, count)) in unknown_schemes.into_inner() {
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (here and in {} more operations)", n - 1),
+        };
+        diags.push(
+            Diagnostic::warning(
+                "auth/unknown-scheme",
+                format!("security requirement names `{name}`, which is not a usable security scheme{more}; those requirements are ignored"),
+                sources.locate(&ptr),
+            )
+            .with_hint("declare it under securityDefinitions / components.securitySchemes"),
+        );
     }
     mark_replaced_revisions(&mut actions, openapi);
     actions
@@ -167,6 +183,8 @@ struct ActionCtx<'a> {
     sources: &'a SourceSet,
     type_prefix: String,
     ptr: String,
+    /// Security requirements naming no known scheme: name → (first pointer, operations).
+    unknown_schemes: &'a std::cell::RefCell<std::collections::BTreeMap<String, (String, usize)>>,
 }
 
 impl<'a> ActionCtx<'a> {
@@ -196,7 +214,7 @@ impl<'a> ActionCtx<'a> {
         let (success, errors) = self.responses(space, diags, op);
         let success_type = self.success_outcome(space, &success);
         let error_type = self.error_outcome(space, &errors);
-        let security = self.security(diags, op, known_schemes);
+        let security = self.security(op, known_schemes);
         Action {
             ident,
             operation_id: op.operation_id.clone(),
@@ -827,12 +845,7 @@ impl<'a> ActionCtx<'a> {
         }
     }
 
-    fn security(
-        &self,
-        diags: &mut Diagnostics,
-        op: &Operation,
-        known: &BTreeSet<&str>,
-    ) -> Vec<Vec<String>> {
+    fn security(&self, op: &Operation, known: &BTreeSet<&str>) -> Vec<Vec<String>> {
         let reqs = op
             .security
             .as_ref()
@@ -844,13 +857,16 @@ impl<'a> ActionCtx<'a> {
         for req in reqs {
             let names: Vec<String> = req.keys().cloned().collect();
             if let Some(bad) = names.iter().find(|n| !known.contains(n.as_str())) {
-                diags.push(Diagnostic::warning(
-                    "auth/unknown-scheme",
-                    format!(
-                        "security requirement names `{bad}`, which is not a usable security scheme"
-                    ),
-                    self.sources.locate(&pointer::push(&self.ptr, "security")),
-                ));
+                let ptr = if op.security.is_some() {
+                    pointer::push(&self.ptr, "security")
+                } else {
+                    "/security".to_string()
+                };
+                self.unknown_schemes
+                    .borrow_mut()
+                    .entry(bad.clone())
+                    .or_insert((ptr, 0))
+                    .1 += 1;
                 continue;
             }
             out.push(names);

@@ -52,7 +52,19 @@ fn rewrite(v: &mut Value, body_params: &Map<String, Value>) {
                 m.insert("discriminator".into(), json!({ "propertyName": d }));
             }
             for (k, child) in m.iter_mut() {
-                if k.starts_with("x-") && k != "x-nullable" {
+                // Extensions are kept as written, except those that hold schemas the model
+                // reads (the webhook payload of `x-ms-notification-content`).
+                if k.starts_with("x-") && k != "x-nullable" && k != "x-ms-notification-content" {
+                    continue;
+                }
+                // Property names are names, not keywords: `x-ms-capabilities` there is a
+                // property whose schema is rewritten like any other.
+                if k == "properties" {
+                    if let Value::Object(props) = child {
+                        for schema in props.values_mut() {
+                            rewrite(schema, body_params);
+                        }
+                    }
                     continue;
                 }
                 rewrite(child, body_params);
