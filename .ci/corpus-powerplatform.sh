@@ -25,3 +25,9 @@ fi
 (cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo clippy --workspace -q -- -D warnings)
 t2=$(date +%s)
 echo "clippy (check + lints, -D warnings) of the generated connector crates: $((t2 - t1))s"
+# prettyplease renders doc attributes as `///`; a `#[doc = …]` left in the output means a
+# macro body that was not laid out.
+if grep -rl '#\[doc = ' "$out"/*/src; then
+  echo "error: generated code above has macro bodies left unformatted" >&2
+  exit 1
+fi

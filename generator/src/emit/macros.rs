@@ -45,7 +45,7 @@ pub fn reformat(text: &str, c: &Connector) -> String {
 }
 
 fn enum_name(body: &str) -> Option<&str> {
-    let after = &body[body.find("pub enum ")? + "pub enum ".len()..];
+    let after = body[body.find("pub enum ")? + "pub enum ".len()..].trim_start();
     let end = after.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))?;
     Some(&after[..end])
 }
