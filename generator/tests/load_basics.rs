@@ -101,7 +101,12 @@ fn a_stray_closer_that_does_not_line_up_is_dropped_with_a_warning() {
     assert_eq!(l.document["info"]["title"], "t");
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].code, "load/json-stray-closer");
-    assert_eq!((d[0].location.line, d[0].location.column), (8, 7), "{}", d[0]);
+    assert_eq!(
+        (d[0].location.line, d[0].location.column),
+        (8, 7),
+        "{}",
+        d[0]
+    );
 }
 
 #[test]
