@@ -398,7 +398,8 @@ fn missing_closers(text: &str) -> Option<String> {
             '{' => stack.push('}'),
             '[' => stack.push(']'),
             '}' | ']' => {
-                if stack.pop() != Some(c) {
+                let expected = stack.pop();
+                if expected != Some(c) {
                     return None;
                 }
             }
