@@ -46,3 +46,9 @@ pub mod hunter {
 pub mod factset {
     include!(concat!(env!("OUT_DIR"), "/factset.rs"));
 }
+
+/// Power Platform connector `certified-connectors/Narvar` (from `../shared/corpus`): HTTP basic
+/// auth from securestring connection parameters, a `$`-named path parameter.
+pub mod narvar {
+    include!(concat!(env!("OUT_DIR"), "/narvar.rs"));
+}

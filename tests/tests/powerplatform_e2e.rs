@@ -99,6 +99,10 @@ async fn handle(log: Log, base: Arc<Mutex<String>>, req: Request<Body>) -> Respo
             StatusCode::OK,
             serde_json::json!({"data": [{"uid": "a1", "name": "Launch"}]}),
         ),
+        ("GET", "/orders/A%2F1%20x") => json(
+            StatusCode::OK,
+            serde_json::json!({"status": "SUCCESS", "order_info": {"order_number": "A/1 x", "order_date": "2026-12-01"}}),
+        ),
         ("POST", "/platform-integration/v1/webhook-register") => {
             json(StatusCode::OK, serde_json::json!({"id": "sub-9"}))
         }
@@ -153,6 +157,44 @@ async fn api_key_in_a_header_aikidocs() {
     assert_eq!(seen.path, "/api/ExcelModifyDocument/cell");
     assert_eq!(seen.header("ApiKey"), Some("key-1"));
     assert!(seen.query.is_empty());
+}
+
+#[tokio::test]
+async fn basic_auth_narvar() {
+    use connectorkit_tests::narvar::{Client, Connection, GetRetrieveOrderSuccess};
+    let (url, log) = server().await;
+    let connection = Connection {
+        username: "acct-7".into(),
+        password: "tok-secret".into(),
+    };
+    assert!(!format!("{connection:?}").contains("tok-secret"));
+    let client = Client::new(connection)
+        .unwrap()
+        .with_base_url(&url)
+        .unwrap();
+    assert!(!format!("{client:?}").contains("tok-secret"));
+    // The path parameter is named `$OrderNumber` in the definition; the value is one segment.
+    let order = client.get_retrieve_order("A/1 x").await.unwrap();
+    let GetRetrieveOrderSuccess::Ok(order) = order else {
+        panic!("expected the 200 body, got {order:?}");
+    };
+    assert_eq!(order.status.as_deref(), Some("SUCCESS"));
+    let info = order.order_info.unwrap();
+    assert_eq!(info.order_number.as_deref(), Some("A/1 x"));
+    let seen = last(&log);
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.path, "/orders/A%2F1%20x");
+    // base64("acct-7:tok-secret")
+    assert_eq!(
+        seen.header("authorization"),
+        Some("Basic YWNjdC03OnRvay1zZWNyZXQ=")
+    );
+
+    // Without a connection, `with_basic_auth` supplies the credential.
+    let bare = Client::from_runtime(Client::builder().base_url(url.clone()).build().unwrap())
+        .with_basic_auth("u", "p");
+    bare.get_retrieve_order("other").await.unwrap();
+    assert_eq!(last(&log).header("authorization"), Some("Basic dTpw"));
 }
 
 #[tokio::test]
