@@ -9,6 +9,7 @@
 
 mod auth;
 mod client;
+pub mod dynamic;
 mod error;
 mod multipart;
 pub mod oauth;

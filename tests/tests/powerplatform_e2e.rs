@@ -99,6 +99,10 @@ async fn handle(log: Log, base: Arc<Mutex<String>>, req: Request<Body>) -> Respo
             StatusCode::OK,
             serde_json::json!({"data": [{"uid": "a1", "name": "Launch"}]}),
         ),
+        ("GET", "/airmeet/a1/info") => json(
+            StatusCode::OK,
+            serde_json::json!({"sessions": [{"sessionid": "s1", "name": "Keynote"}, {"sessionid": "s2"}]}),
+        ),
         ("GET", "/orders/A%2F1%20x") => json(
             StatusCode::OK,
             serde_json::json!({"status": "SUCCESS", "order_info": {"order_number": "A/1 x", "order_date": "2026-12-01"}}),
@@ -337,6 +341,37 @@ async fn airmeet_policies_constants_double_encoding_and_webhook() {
     assert_eq!(
         seen.header("authorization"),
         Some("Basic YWNjZXNzLTE6c2VjcmV0LTE=")
+    );
+
+    // x-ms-dynamic-values: the helper calls the listing action (its internal constants
+    // included) and reads `data[*].uid` / `name`.
+    let choices = client.create_speaker_airmeet_id_choices().await.unwrap();
+    let seen = last(&log);
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("GET", "/airmeets")
+    );
+    assert_eq!(seen.query("allAirmeets"), Some("true"));
+    assert_eq!(choices.len(), 1);
+    assert_eq!(choices[0].value, "a1");
+    assert_eq!(choices[0].title, "Launch");
+    // A listing that depends on another parameter takes it as an argument; an item without a
+    // title is titled by its value.
+    let sessions = client
+        .airmeet_triggers_session_id_choices("a1")
+        .await
+        .unwrap();
+    assert_eq!(last(&log).path, "/airmeet/a1/info");
+    let got: Vec<(String, String)> = sessions
+        .iter()
+        .map(|c| (c.value.to_string(), c.title.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("\"s1\"".to_string(), "Keynote".to_string()),
+            ("\"s2\"".to_string(), "s2".to_string())
+        ]
     );
 
     // x-ms-url-encoding: double.

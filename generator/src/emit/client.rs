@@ -24,6 +24,11 @@ pub fn items(c: &Connector) -> TokenStream {
             .is_some_and(|t| t.kind == TriggerKind::Webhook)
     });
     let actions = plain.iter().map(|a| action(c, a, Receiver::Client));
+    let raw_actions: Vec<TokenStream> = super::dynamic::raw_actions(c)
+        .iter()
+        .map(|a| action(c, a, Receiver::Client))
+        .collect();
+    let choices = super::dynamic::helpers(c);
     let platform = c.platform.as_ref();
     let hosts = platform.map(|p| p.hosts.len()).unwrap_or(0);
     let connection = platform.and_then(|p| p.connection.as_ref());
@@ -212,6 +217,10 @@ pub fn items(c: &Connector) -> TokenStream {
             #(#auth)*
 
             #(#actions)*
+
+            #(#choices)*
+
+            #(#raw_actions)*
         }
 
         #triggers

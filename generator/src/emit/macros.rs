@@ -44,10 +44,33 @@ pub fn reformat(text: &str, c: &Connector) -> String {
     out
 }
 
+/// The enum's name: the word after `pub enum` (prettyplease may break the line anywhere
+/// between them, so any run of whitespace separates the words).
 fn enum_name(body: &str) -> Option<&str> {
-    let after = body[body.find("pub enum ")? + "pub enum ".len()..].trim_start();
-    let end = after.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))?;
-    Some(&after[..end])
+    let mut words = body.split_whitespace();
+    let mut previous = "";
+    for w in words.by_ref() {
+        if previous == "pub" && w == "enum" {
+            break;
+        }
+        previous = w;
+    }
+    let after = words.next()?;
+    let end = after
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#'))
+        .unwrap_or(after.len());
+    (end > 0).then(|| &after[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_name_is_found_across_line_breaks() {
+        let body = r#"#[doc = " The `FieldType`."] pub     enum FieldType { #[doc = " `string`"] String = "string", }"#;
+        assert_eq!(super::enum_name(body), Some("FieldType"));
+        assert_eq!(super::enum_name("pub enum\n    Kind{ A = \"a\", }"), Some("Kind"));
+        assert_eq!(super::enum_name("no enum here"), None);
+    }
 }
 
 fn render(c: &Connector, name: &str, indent: &str) -> Option<String> {

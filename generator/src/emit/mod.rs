@@ -4,6 +4,7 @@ mod client;
 mod connection;
 pub mod crate_files;
 mod docs;
+mod dynamic;
 mod macros;
 mod rust;
 mod types;

@@ -482,6 +482,7 @@ impl<'a> ActionCtx<'a> {
                 deprecated: data.deprecated.unwrap_or(false),
                 constant,
                 encode_twice: loc == ParamLocation::Path && ext::double_encoded(&data.extensions),
+                dynamic: ext::dynamic_values(&data.extensions),
             });
         }
         // Every placeholder needs a value.
@@ -510,6 +511,7 @@ impl<'a> ActionCtx<'a> {
                     deprecated: false,
                     constant: None,
                     encode_twice: false,
+                    dynamic: None,
                 });
             }
         }

@@ -6,6 +6,8 @@
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::{DynamicArg, DynamicValues};
+
 type Ext = IndexMap<String, Value>;
 
 fn text<'e>(ext: &'e Ext, key: &str) -> Option<&'e str> {
@@ -72,16 +74,58 @@ pub fn annotation(ext: &Ext) -> Option<(String, i64)> {
 
 /// `x-ms-dynamic-values` / `x-ms-dynamic-list`: the operation that lists the choices.
 pub fn dynamic_source(ext: &Ext) -> Option<String> {
-    for key in ["x-ms-dynamic-values", "x-ms-dynamic-list"] {
-        if let Some(id) = ext
-            .get(key)
-            .and_then(|d| d.get("operationId"))
-            .and_then(Value::as_str)
-        {
-            return Some(id.to_string());
-        }
+    dynamic_values(ext).map(|d| d.operation_id)
+}
+
+/// `x-ms-dynamic-values` (`value-collection`, `value-path`, `value-title`) or
+/// `x-ms-dynamic-list` (`itemsPath`, `itemValuePath`, `itemTitlePath`), with the values the
+/// listing operation's parameters take: `{"value": …}` or a bare value is a constant,
+/// `{"parameter": …}` / `{"parameterReference": …}` another parameter of the action.
+pub fn dynamic_values(ext: &Ext) -> Option<DynamicValues> {
+    let (d, collection, value, title) = if let Some(d) = ext.get("x-ms-dynamic-values") {
+        (d, "value-collection", "value-path", "value-title")
+    } else {
+        let d = ext.get("x-ms-dynamic-list")?;
+        (d, "itemsPath", "itemValuePath", "itemTitlePath")
+    };
+    let operation_id = d.get("operationId")?.as_str()?.trim().to_string();
+    if operation_id.is_empty() {
+        return None;
     }
-    None
+    let path = |key: &str| {
+        d.get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let parameters = d
+        .get("parameters")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(name, v)| {
+                    let reference = ["parameter", "parameterReference"]
+                        .iter()
+                        .find_map(|k| v.get(k).and_then(Value::as_str));
+                    let arg = match (reference, v.get("value")) {
+                        (Some(r), _) => DynamicArg::Parameter(r.to_string()),
+                        (None, Some(c)) => DynamicArg::Constant(c.clone()),
+                        (None, None) if v.is_object() => DynamicArg::Unknown,
+                        (None, None) => DynamicArg::Constant(v.clone()),
+                    };
+                    (name.clone(), arg)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(DynamicValues {
+        operation_id,
+        parameters,
+        collection: path(collection),
+        value_path: path(value),
+        title_path: path(title),
+    })
 }
 
 /// `x-ms-dynamic-schema` / `x-ms-dynamic-properties`: the operation that gives the schema.

@@ -144,6 +144,34 @@ pub struct Param {
     pub constant: Option<serde_json::Value>,
     /// Percent-encode the value twice (`x-ms-url-encoding: double`).
     pub encode_twice: bool,
+    /// `x-ms-dynamic-values` / `x-ms-dynamic-list`: where the choices come from.
+    pub dynamic: Option<DynamicValues>,
+}
+
+/// Where a parameter's choices come from (`x-ms-dynamic-values`, `x-ms-dynamic-list`).
+#[derive(Clone, Debug)]
+pub struct DynamicValues {
+    /// The listing operation's `operationId`.
+    pub operation_id: String,
+    /// The listing operation's parameters (by wire name) and their values.
+    pub parameters: Vec<(String, DynamicArg)>,
+    /// Slash-separated path to the array of choices in the response (the body when unset).
+    pub collection: Option<String>,
+    /// Path to each choice's value inside an item (the item when unset).
+    pub value_path: Option<String>,
+    /// Path to each choice's display title inside an item.
+    pub title_path: Option<String>,
+}
+
+/// A value for one of the listing operation's parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DynamicArg {
+    /// A fixed value.
+    Constant(serde_json::Value),
+    /// The value of another parameter of the same action (by wire name).
+    Parameter(String),
+    /// Given in a form this generator does not read; the helper takes it as an argument.
+    Unknown,
 }
 
 /// How a request body is sent.

@@ -1,0 +1,290 @@
+//! `x-ms-dynamic-values` / `x-ms-dynamic-list` → typed `…_choices` helpers on the client.
+//!
+//! A helper calls the listing operation the definition names, with the parameter values the
+//! definition fixes (constants) and the rest as arguments, and returns the choices read from
+//! the response with [`connectorkit::dynamic::choices`]. The listing operation is called
+//! through a hidden twin of its method that returns the body as `serde_json::Value`: the
+//! paths may name properties the response schema does not declare, which a typed decode
+//! would drop. Listing operations that take a request body are left to the parameter's docs.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::rust::{arg_ty, ident};
+use super::types::body_ty;
+use crate::model::names::bare;
+use crate::model::{
+    Action, Connector, DynamicArg, DynamicValues, Outcome, Param, ResponseBody, RustType,
+    TriggerKind,
+};
+
+/// One helper: the action and parameter it serves, and the listing action.
+struct Plan<'c> {
+    action: &'c Action,
+    param: &'c Param,
+    source: &'c Action,
+    dynamic: &'c DynamicValues,
+}
+
+fn usable_source(r: &Action) -> bool {
+    let webhook = r
+        .trigger
+        .as_ref()
+        .is_some_and(|t| t.kind == TriggerKind::Webhook);
+    let body_argument = r.body.as_ref().is_some_and(|b| !b.no_argument);
+    let json = r
+        .success
+        .iter()
+        .any(|s| matches!(s.body, ResponseBody::Json(_)));
+    !webhook && !body_argument && json
+}
+
+fn plans(c: &Connector) -> Vec<Plan<'_>> {
+    let mut taken: BTreeSet<String> = c
+        .actions
+        .iter()
+        .map(|a| bare(&a.ident).to_string())
+        .collect();
+    let mut out = Vec::new();
+    for a in &c.actions {
+        for p in &a.params {
+            let Some(d) = &p.dynamic else { continue };
+            if p.constant.is_some() {
+                continue;
+            }
+            let Some(source) = c
+                .actions
+                .iter()
+                .find(|r| r.operation_id.as_deref() == Some(d.operation_id.as_str()))
+            else {
+                continue;
+            };
+            if !usable_source(source) || !taken.insert(helper_name(a, p)) {
+                continue;
+            }
+            out.push(Plan {
+                action: a,
+                param: p,
+                source,
+                dynamic: d,
+            });
+        }
+    }
+    out
+}
+
+fn helper_name(a: &Action, p: &Param) -> String {
+    format!("{}_{}_choices", bare(&a.ident), bare(&p.ident))
+}
+
+fn raw_name(r: &Action) -> String {
+    format!("{}_json", bare(&r.ident))
+}
+
+/// The hidden twins of the listing actions: the same request, the body as JSON.
+pub fn raw_actions(c: &Connector) -> Vec<Action> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for plan in plans(c) {
+        let r = plan.source;
+        if !seen.insert(r.ident.clone()) {
+            continue;
+        }
+        let mut twin = r.clone();
+        twin.ident = raw_name(r);
+        twin.hidden = true;
+        twin.deprecated = false;
+        twin.deprecated_note = None;
+        twin.pageable = None;
+        twin.trigger = None;
+        twin.notes.push(format!(
+            "The body as JSON, for the `…_choices` helpers (see [`Client::{}`]).",
+            bare(&r.ident)
+        ));
+        for s in &mut twin.success {
+            s.body = ResponseBody::Json(RustType::Value);
+        }
+        twin.success_type = Outcome::Single(ResponseBody::Json(RustType::Value));
+        out.push(twin);
+    }
+    out
+}
+
+/// A value of type `t` from a constant, where one can be written as a literal.
+fn constant_expr(t: &RustType, v: &serde_json::Value, owned: bool) -> Option<TokenStream> {
+    use serde_json::Value as V;
+    match (t, v) {
+        (RustType::Option(inner), v) if owned => {
+            constant_expr(inner, v, owned).map(|e| quote!(Some(#e)))
+        }
+        (RustType::Option(inner), v) => constant_expr(inner, v, owned),
+        (RustType::String, V::String(s)) if owned => Some(quote!(#s.to_string())),
+        (RustType::String, V::String(s)) => Some(quote!(#s)),
+        (RustType::String, V::Number(_) | V::Bool(_)) => {
+            let s = v.to_string();
+            Some(if owned {
+                quote!(#s.to_string())
+            } else {
+                quote!(#s)
+            })
+        }
+        (RustType::Bool, V::Bool(b)) => Some(quote!(#b)),
+        (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, V::Number(n)) => {
+            let l = proc_macro2::Literal::i64_unsuffixed(n.as_i64()?);
+            Some(quote!(#l))
+        }
+        (RustType::U8 | RustType::U16 | RustType::U32 | RustType::U64, V::Number(n)) => {
+            let l = proc_macro2::Literal::u64_unsuffixed(n.as_u64()?);
+            Some(quote!(#l))
+        }
+        (RustType::F32 | RustType::F64, V::Number(n)) => {
+            let l = proc_macro2::Literal::f64_unsuffixed(n.as_f64()?);
+            Some(quote!(#l))
+        }
+        _ => None,
+    }
+}
+
+/// An owned value of the field type `Option<t>` holds, from an argument of `arg_ty(t)`.
+fn owned(t: &RustType, arg: &TokenStream) -> TokenStream {
+    match t {
+        RustType::String => quote!(#arg.to_string()),
+        RustType::Vec(_) => quote!(#arg.to_vec()),
+        RustType::Option(inner) => {
+            let o = owned(inner, arg);
+            quote!(Some(#o))
+        }
+        t if t.is_copy() => quote!(#arg),
+        _ => quote!(#arg.clone()),
+    }
+}
+
+fn path_lit(p: &Option<String>) -> TokenStream {
+    match p {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    }
+}
+
+fn helper(plan: &Plan<'_>) -> TokenStream {
+    let (a, p, r, d) = (plan.action, plan.param, plan.source, plan.dynamic);
+    let mut args: Vec<TokenStream> = Vec::new();
+    let mut call_args: Vec<TokenStream> = Vec::new();
+    let mut fields: Vec<TokenStream> = Vec::new();
+    let mut arg_names: BTreeSet<String> = BTreeSet::new();
+    let mut arg_docs: Vec<String> = Vec::new();
+    for q in r.params.iter().filter(|q| q.constant.is_none()) {
+        let mapped = d
+            .parameters
+            .iter()
+            .find(|(name, _)| name == &q.wire_name)
+            .map(|(_, v)| v);
+        let fixed = match mapped {
+            Some(DynamicArg::Constant(v)) => constant_expr(&q.ty, v, !q.required),
+            _ => None,
+        };
+        let value = match fixed {
+            Some(e) => e,
+            None if !q.required && mapped.is_none() => continue,
+            None => {
+                // An argument, named after this action's parameter where it stands for one.
+                let from = match mapped {
+                    Some(DynamicArg::Parameter(w)) => a.params.iter().find(|x| &x.wire_name == w),
+                    _ => None,
+                };
+                // The model's identifier, raw (`r#type`) where it is a keyword.
+                let mut name = from.map_or(&q.ident, |x| &x.ident).clone();
+                while !arg_names.insert(name.clone()) {
+                    name.push('_');
+                }
+                let n = ident(&name);
+                let t = arg_ty(&q.ty);
+                args.push(quote!(#n: #t));
+                arg_docs.push(match (mapped, from) {
+                    (Some(DynamicArg::Parameter(_)), Some(x)) => format!(
+                        "`{name}`: the value of this action's `{}`, passed as `{}`.",
+                        x.wire_name, q.wire_name
+                    ),
+                    (Some(DynamicArg::Constant(v)), _) => {
+                        format!("`{name}`: `{}` (the definition gives `{v}`).", q.wire_name)
+                    }
+                    _ => format!("`{name}`: `{}`.", q.wire_name),
+                });
+                let arg = quote!(#n);
+                if q.required {
+                    arg
+                } else {
+                    owned(&q.ty, &arg)
+                }
+            }
+        };
+        if q.required {
+            call_args.push(value);
+        } else {
+            let f = ident(&q.ident);
+            fields.push(quote!(#f: Some(#value),));
+        }
+    }
+    let params = r.params_struct.as_ref().map(|ps| {
+        let ps = ident(ps);
+        if fields.is_empty() {
+            quote!(&#ps::default())
+        } else {
+            quote!(&#ps { #(#fields)* ..Default::default() })
+        }
+    });
+    call_args.extend(params);
+    let err_ty = match &r.error_type {
+        Outcome::Single(b) => body_ty(b),
+        Outcome::Enum(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+    };
+    let name = ident(&helper_name(a, p));
+    let raw = ident(&raw_name(r));
+    let first = format!(
+        "The choices for `{}` of [`Client::{}`] (`x-ms-dynamic-values`): calls [`Client::{}`] and reads them from its response.",
+        p.wire_name,
+        bare(&a.ident),
+        bare(&r.ident),
+    );
+    let paths = format!(
+        "Items at `{}`, values at `{}`, titles at `{}`.",
+        d.collection.as_deref().unwrap_or("(the body)"),
+        d.value_path.as_deref().unwrap_or("(the item)"),
+        d.title_path.as_deref().unwrap_or("(the value)"),
+    );
+    let arg_doc = (!arg_docs.is_empty()).then(|| {
+        arg_docs
+            .iter()
+            .map(|l| format!("- {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let doc = docs::attrs(&[Some(&first), Some(&paths), arg_doc.as_deref()]);
+    let hidden = a.hidden.then(|| quote!(#[doc(hidden)]));
+    let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let (collection, value, title) = (
+        path_lit(&d.collection),
+        path_lit(&d.value_path),
+        path_lit(&d.title_path),
+    );
+    quote! {
+        #doc
+        #hidden
+        #too_many
+        pub async fn #name(&self, #(#args),*) -> Result<Vec<connectorkit::dynamic::Choice>, connectorkit::Error<#err_ty>> {
+            let body = self.#raw(#(#call_args),*).await?;
+            Ok(connectorkit::dynamic::choices(&body, #collection, #value, #title))
+        }
+    }
+}
+
+/// The `…_choices` helpers, one per parameter with dynamic values.
+pub fn helpers(c: &Connector) -> Vec<TokenStream> {
+    plans(c).iter().map(helper).collect()
+}
