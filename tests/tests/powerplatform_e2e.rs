@@ -99,6 +99,28 @@ async fn handle(log: Log, base: Arc<Mutex<String>>, req: Request<Body>) -> Respo
             StatusCode::OK,
             serde_json::json!({"data": [{"uid": "a1", "name": "Launch"}]}),
         ),
+        // A polling trigger: nothing new until the state in the Location says so.
+        ("GET", "/trigger/Activity") => match seen.query("sequence") {
+            Some("0") => (
+                StatusCode::ACCEPTED,
+                [
+                    ("location", "/trigger/Activity?sequence=41"),
+                    ("retry-after", "0"),
+                ],
+            )
+                .into_response(),
+            Some("41") => {
+                let mut r = json(
+                    StatusCode::OK,
+                    serde_json::json!({"value": [{"id": "act-41", "activityType": "EVENT"}]}),
+                );
+                r.headers_mut()
+                    .insert("location", "/trigger/Activity?sequence=42".parse().unwrap());
+                r.headers_mut().insert("retry-after", "0".parse().unwrap());
+                r
+            }
+            _ => (StatusCode::ACCEPTED, [("retry-after", "0")]).into_response(),
+        },
         ("GET", "/airmeet/a1/info") => json(
             StatusCode::OK,
             serde_json::json!({"sessions": [{"sessionid": "s1", "name": "Keynote"}, {"sessionid": "s2"}]}),
@@ -468,4 +490,45 @@ async fn pageable_follows_next_links_imis() {
     for s in &seen {
         assert_eq!(s.header("X-API-Key"), Some("imis-key"));
     }
+}
+
+#[tokio::test]
+async fn polling_trigger_carries_state_in_the_location_imis() {
+    use connectorkit_tests::imis::{ActivityTriggerPollSuccess, Client, Connection};
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        api_key: "imis-key".into(),
+    })
+    .unwrap()
+    .with_base_url(&url)
+    .unwrap();
+    let stream = client
+        .activity_trigger_poll_stream(std::time::Duration::from_millis(1))
+        .unwrap();
+    let mut stream = std::pin::pin!(stream);
+    let first = stream.next().await.unwrap().unwrap();
+    let ActivityTriggerPollSuccess::Ok(list) = first else {
+        panic!("expected new activities, got {first:?}");
+    };
+    let value = list.value.unwrap_or_default();
+    assert_eq!(value.len(), 1);
+    assert_eq!(
+        (value[0].id.as_str(), value[0].activity_type.as_str()),
+        ("act-41", "EVENT")
+    );
+    let seen = log.lock().unwrap().clone();
+    // The first poll carries the internal constant; the next goes to the Location.
+    assert_eq!(seen[0].query("sequence"), Some("0"));
+    assert_eq!(seen[1].query("sequence"), Some("41"));
+    for s in &seen {
+        assert_eq!(
+            (s.method.as_str(), s.path.as_str()),
+            ("GET", "/trigger/Activity")
+        );
+        assert_eq!(s.header("X-API-Key"), Some("imis-key"));
+    }
+    // The stream goes on from the state the last response gave.
+    let _ = tokio::time::timeout(std::time::Duration::from_millis(200), stream.next()).await;
+    let seen = log.lock().unwrap().clone();
+    assert_eq!(seen[2].query("sequence"), Some("42"));
 }

@@ -702,51 +702,66 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             }
         };
     }
+    let decode = ident(&format!("decode_{}", bare(&a.ident)));
+    let first_request = quote! {
+        #(#unused)*
+        #(#prelude)*
+        let first = #recv
+            .request(connectorkit::Method::#method, #path)
+            #(#calls)*;
+    };
     let pager = a.pageable.as_ref().and_then(|pg| {
         let accessor = next_link_accessor(c, a, &pg.next_link_name)?;
         let pages = ident(&pg.method);
-        let decode = ident(&format!("decode_{}", bare(&a.ident)));
         let pdoc = format!(
             "Every page of [`Client::{}`], following `{}` (`x-ms-pageable`) until there is none.",
             bare(&a.ident),
             pg.next_link_name
         );
         let pdoc = docs::attrs(&[Some(&pdoc)]);
-        Some((decode.clone(), quote! {
+        Some(quote! {
             #pdoc
             #deprecated
             #hidden
             #too_many
             pub fn #pages(&self, #(#args),*) -> Result<impl connectorkit::Stream<Item = Result<#ok_ty, connectorkit::Error<#err_ty>>> + '_, connectorkit::Error<#err_ty>> {
-                #(#unused)*
-                #(#prelude)*
-                let first = #recv
-                    .request(connectorkit::Method::#method, #path)
-                    #(#calls)*;
+                #first_request
                 Ok(connectorkit::pagination::next_link_pages(first, Self::#decode, #accessor))
             }
-
-            fn #decode(resp: connectorkit::Response) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
-                match resp.status() {
-                    #(#arms)*
-                }
-            }
-        }))
+        })
     });
-    match pager {
-        Some((decode, pager)) => quote! {
-            #doc
-            #deprecated
-            #hidden
-            #too_many
-            pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
-                #request
-                Self::#decode(resp)
+    let poller = a
+        .trigger
+        .as_ref()
+        .filter(|t| t.kind == TriggerKind::Polling)
+        .map(|_| {
+            let base = bare(&a.ident);
+            let poll = ident(&if base.contains("poll") {
+                format!("{base}_stream")
+            } else {
+                format!("poll_{base}")
+            });
+            let pdoc = format!(
+                "Polls [`Client::{}`] as the platform does for a polling trigger: each new result is yielded; `202`/`204` mean nothing new. The next poll goes to the `Location` the server returns (it carries the trigger state) after its `Retry-After`, or after `interval`.",
+                bare(&a.ident)
+            );
+            let pdoc = docs::attrs(&[Some(&pdoc)]);
+            let mut poll_args = args.clone();
+            poll_args.push(quote!(interval: std::time::Duration));
+            let too_many = (poll_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+            quote! {
+                #pdoc
+                #deprecated
+                #hidden
+                #too_many
+                pub fn #poll(&self, #(#poll_args),*) -> Result<impl connectorkit::Stream<Item = Result<#ok_ty, connectorkit::Error<#err_ty>>> + '_, connectorkit::Error<#err_ty>> {
+                    #first_request
+                    Ok(connectorkit::triggers::poll(first, Self::#decode, interval))
+                }
             }
-
-            #pager
-        },
-        None => quote! {
+        });
+    if pager.is_none() && poller.is_none() {
+        return quote! {
             #doc
             #deprecated
             #hidden
@@ -757,7 +772,27 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
                     #(#arms)*
                 }
             }
-        },
+        };
+    }
+    quote! {
+        #doc
+        #deprecated
+        #hidden
+        #too_many
+        pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
+            #request
+            Self::#decode(resp)
+        }
+
+        #pager
+
+        #poller
+
+        fn #decode(resp: connectorkit::Response) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
+            match resp.status() {
+                #(#arms)*
+            }
+        }
     }
 }
 

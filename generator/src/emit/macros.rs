@@ -68,7 +68,10 @@ mod tests {
     fn the_name_is_found_across_line_breaks() {
         let body = r#"#[doc = " The `FieldType`."] pub     enum FieldType { #[doc = " `string`"] String = "string", }"#;
         assert_eq!(super::enum_name(body), Some("FieldType"));
-        assert_eq!(super::enum_name("pub enum\n    Kind{ A = \"a\", }"), Some("Kind"));
+        assert_eq!(
+            super::enum_name("pub enum\n    Kind{ A = \"a\", }"),
+            Some("Kind")
+        );
         assert_eq!(super::enum_name("no enum here"), None);
     }
 }
