@@ -230,8 +230,11 @@ fn helper(plan: &Plan<'_>) -> TokenStream {
     }
     let params = r.params_struct.as_ref().map(|ps| {
         let ps = ident(ps);
+        let optional = r.params.iter().filter(|q| !q.required).count();
         if fields.is_empty() {
             quote!(&#ps::default())
+        } else if fields.len() == optional {
+            quote!(&#ps { #(#fields)* })
         } else {
             quote!(&#ps { #(#fields)* ..Default::default() })
         }

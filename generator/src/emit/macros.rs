@@ -62,19 +62,6 @@ fn enum_name(body: &str) -> Option<&str> {
     (end > 0).then(|| &after[..end])
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_name_is_found_across_line_breaks() {
-        let body = r#"#[doc = " The `FieldType`."] pub     enum FieldType { #[doc = " `string`"] String = "string", }"#;
-        assert_eq!(super::enum_name(body), Some("FieldType"));
-        assert_eq!(
-            super::enum_name("pub enum\n    Kind{ A = \"a\", }"),
-            Some("Kind")
-        );
-        assert_eq!(super::enum_name("no enum here"), None);
-    }
-}
 
 fn render(c: &Connector, name: &str, indent: &str) -> Option<String> {
     let def = c.types.iter().find(|d| d.name == name)?;
@@ -105,5 +92,19 @@ fn push_doc(s: &mut String, indent: &str, level: usize, line: &str) {
         s.push_str(&format!("{indent}{pad}///\n"));
     } else {
         s.push_str(&format!("{indent}{pad}/// {line}\n"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_name_is_found_across_line_breaks() {
+        let body = r#"#[doc = " The `FieldType`."] pub     enum FieldType { #[doc = " `string`"] String = "string", }"#;
+        assert_eq!(super::enum_name(body), Some("FieldType"));
+        assert_eq!(
+            super::enum_name("pub enum\n    Kind{ A = \"a\", }"),
+            Some("Kind")
+        );
+        assert_eq!(super::enum_name("no enum here"), None);
     }
 }
