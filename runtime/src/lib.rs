@@ -27,8 +27,9 @@ pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use multipart::Multipart;
 pub use oauth::{
-    ClientCredentialsProvider, OAuthSettings, RefreshTokenProvider, StaticToken, TokenError,
-    TokenProvider,
+    AuthorizationCodeFlow, ClientCredentialsProvider, MemoryTokenStore, OAuthSettings,
+    OAuthTemplates, RefreshTokenProvider, StaticToken, StoredToken, TokenError, TokenProvider,
+    TokenStore,
 };
 pub use params::ParamStyle;
 pub use rate_limit::RateLimit;
