@@ -9,6 +9,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
 use crate::auth::Credential;
+use crate::hook::Hook;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request::Request;
 use crate::retry::RetryPolicy;
@@ -32,6 +33,9 @@ pub(crate) struct Inner {
     pub(crate) retry: Option<RetryPolicy>,
     /// Shared by every clone and every `with_*` copy: one bucket per connection.
     pub(crate) rate_limit: Option<Arc<RateLimiter>>,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    /// The whole call's budget: token, attempts, waits between them.
+    pub(crate) total_timeout: Option<Duration>,
 }
 
 /// The HTTP core generated clients call. Cheap to clone; clones share connections.
@@ -63,6 +67,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimit>,
+    hooks: Vec<Arc<dyn Hook>>,
+    total_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -70,6 +76,10 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("hooks", &self.hooks.len())
             .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -89,7 +99,20 @@ impl ClientBuilder {
         self.base_url = url.into();
         self
     }
-    /// Total time allowed per request (default 30 s).
+    /// Time allowed for a whole call: getting a token, every attempt and the waits between
+    /// them (default: none; each attempt still has [`ClientBuilder::timeout`]). Running out
+    /// gives [`crate::Error::Timeout`].
+    pub fn total_timeout(mut self, t: Duration) -> Self {
+        self.total_timeout = Some(t);
+        self
+    }
+    /// Adds a hook that sees (and may alter) every request and response; hooks run in the
+    /// order added.
+    pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+    /// Time allowed per attempt, from sending to the end of the body (default 30 s).
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
         self
@@ -160,6 +183,8 @@ impl ClientBuilder {
                 credentials: self.credentials,
                 retry: self.retry,
                 rate_limit: self.rate_limit.map(|l| Arc::new(RateLimiter::new(l))),
+                hooks: self.hooks,
+                total_timeout: self.total_timeout,
             }),
         })
     }
@@ -178,6 +203,8 @@ impl Client {
             http: None,
             retry: None,
             rate_limit: None,
+            hooks: Vec::new(),
+            total_timeout: None,
         }
     }
 
@@ -192,6 +219,8 @@ impl Client {
                 credentials,
                 retry: self.inner.retry.clone(),
                 rate_limit: self.inner.rate_limit.clone(),
+                hooks: self.inner.hooks.clone(),
+                total_timeout: self.inner.total_timeout,
             }),
         }
     }
@@ -205,6 +234,8 @@ impl Client {
                 credentials: self.inner.credentials.clone(),
                 retry: self.inner.retry.clone(),
                 rate_limit: self.inner.rate_limit.clone(),
+                hooks: self.inner.hooks.clone(),
+                total_timeout: self.inner.total_timeout,
             }),
         })
     }

@@ -10,6 +10,7 @@
 mod auth;
 mod client;
 mod error;
+mod hook;
 mod multipart;
 pub mod oauth;
 pub mod pagination;
@@ -25,6 +26,7 @@ mod types;
 pub use auth::{ApiKeyLocation, Credential, Secret};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
+pub use hook::{Hook, RequestParts, ResponseParts};
 pub use multipart::Multipart;
 pub use oauth::{
     AuthorizationCodeFlow, ClientCredentialsProvider, MemoryTokenStore, OAuthSettings,

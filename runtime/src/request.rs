@@ -1,7 +1,7 @@
 //! A request being described by a generated method, then sent.
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::auth::{ApiKeyLocation, Credential, Secret};
 use crate::client::Client;
 use crate::error::Error;
+use crate::hook::{RequestParts, ResponseParts};
 use crate::multipart::Multipart;
 use crate::oauth::TokenProvider;
 use crate::params::{self, ParamStyle};
@@ -426,14 +427,16 @@ impl<'c> Request<'c> {
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
+        let total = self.client.inner.total_timeout;
         let mut wire = Wire {
             client: self.client,
             method: self.method,
             url,
+            template: self.template,
             headers: self.headers,
             cookies: self.cookies,
         };
-        async move {
+        let call = async move {
             let mut tokens = bearer_tokens(&providers).await?;
             let spare = if providers.is_empty() {
                 None
@@ -453,9 +456,17 @@ impl<'c> Request<'c> {
             }
             tokens = bearer_tokens(&providers).await?;
             wire.send_retrying(body, &tokens).await
+        };
+        match total {
+            None => call.instrument(span).await,
+            Some(t) => {
+                let timed = tokio::time::timeout(t, call).instrument(span.clone()).await;
+                timed.unwrap_or_else(|_| {
+                    span.in_scope(|| tracing::debug!("the call ran out of its total timeout"));
+                    Err(Error::Timeout)
+                })
+            }
         }
-        .instrument(span)
-        .await
     }
 }
 
@@ -472,6 +483,7 @@ struct Wire<'a> {
     client: &'a Client,
     method: Method,
     url: url::Url,
+    template: &'static str,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
 }
@@ -497,7 +509,7 @@ impl Wire<'_> {
             }
             let span = tracing::Span::current();
             span.record("attempt", attempt);
-            let result = self.send(body, tokens).await;
+            let result = self.send(body, tokens, attempt).await;
             match &result {
                 Ok(r) => {
                     span.record("status", r.status());
@@ -523,45 +535,92 @@ impl Wire<'_> {
         }
     }
 
-    async fn send<E>(&mut self, body: Body, tokens: &[Secret]) -> Result<Response, Error<E>> {
-        let mut rb = self
-            .client
-            .inner
-            .http
-            .request(self.method.clone(), self.url.clone());
+    async fn send<E>(
+        &mut self,
+        body: Body,
+        tokens: &[Secret],
+        attempt: u32,
+    ) -> Result<Response, Error<E>> {
+        let inner = &self.client.inner;
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
         for (n, v) in &self.headers {
-            rb = rb.header(n.clone(), v.clone());
+            headers.append(n.clone(), v.clone());
         }
         for t in tokens {
             let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
                 Error::InvalidRequest("the access token is not a valid header value".into())
             })?;
             v.set_sensitive(true);
-            rb = rb.header(http::header::AUTHORIZATION, v);
+            headers.append(http::header::AUTHORIZATION, v);
         }
         if !self.cookies.is_empty() {
-            rb = rb.header(http::header::COOKIE, self.cookies.join("; "));
+            let mut v = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|_| {
+                Error::InvalidRequest("a cookie is not a valid header value".into())
+            })?;
+            v.set_sensitive(true);
+            headers.insert(http::header::COOKIE, v);
         }
+        let content_type = match &body {
+            Body::None | Body::Multipart(_) => None,
+            Body::Json(_) => Some(HeaderValue::from_static("application/json")),
+            Body::Form(_) => Some(HeaderValue::from_static(
+                "application/x-www-form-urlencoded",
+            )),
+            Body::Bytes(ct, _) | Body::Text(ct, _) => {
+                Some(HeaderValue::from_str(ct).map_err(|_| {
+                    Error::InvalidRequest("the content type is not a valid header value".into())
+                })?)
+            }
+        };
+        if let Some(ct) = content_type {
+            headers.insert(http::header::CONTENT_TYPE, ct);
+        }
+        let (method, url) = if inner.hooks.is_empty() {
+            (self.method.clone(), self.url.clone())
+        } else {
+            let mut parts = RequestParts {
+                method: self.method.clone(),
+                url: self.url.clone(),
+                headers,
+                path_template: self.template,
+                attempt,
+            };
+            for h in &inner.hooks {
+                h.on_request(&mut parts);
+            }
+            headers = parts.headers;
+            (parts.method, parts.url)
+        };
+        let mut rb = inner.http.request(method.clone(), url).headers(headers);
         rb = match body {
             Body::None => rb,
-            Body::Json(b) => rb
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .body(b),
-            Body::Form(b) => rb
-                .header(
-                    http::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(b),
+            Body::Json(b) => rb.body(b),
+            Body::Form(b) => rb.body(b),
             Body::Multipart(m) => rb.multipart(m.into_form()),
-            Body::Bytes(ct, b) => rb.header(http::header::CONTENT_TYPE, ct).body(b),
-            Body::Text(ct, t) => rb.header(http::header::CONTENT_TYPE, ct).body(t),
+            Body::Bytes(_, b) => rb.body(b),
+            Body::Text(_, t) => rb.body(t),
         };
+        let sent = Instant::now();
         let resp = rb.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.bytes().await.map_err(transport)?;
-        Ok(Response::new(status, headers, body))
+        if inner.hooks.is_empty() {
+            return Ok(Response::new(status, headers, body));
+        }
+        let mut parts = ResponseParts {
+            status,
+            headers,
+            body,
+            method,
+            path_template: self.template,
+            attempt,
+            elapsed: sent.elapsed(),
+        };
+        for h in &inner.hooks {
+            h.on_response(&mut parts);
+        }
+        Ok(Response::new(parts.status, parts.headers, parts.body))
     }
 }
 

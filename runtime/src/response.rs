@@ -6,12 +6,21 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{snippet, ApiError, Error};
 
-/// A response whose body has been read.
-#[derive(Debug)]
+/// A response whose body has been read. Debug output redacts sensitive headers.
 pub struct Response {
     status: u16,
     headers: HeaderMap,
     body: Bytes,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &crate::error::redacted_headers(&self.headers))
+            .field("body", &snippet(&self.body))
+            .finish()
+    }
 }
 
 impl Response {

@@ -92,7 +92,8 @@ impl OAuthTemplates {
 
     /// Sets one `customParameters` entry (see [`OAuthTemplates::from_parameters`]).
     pub fn parameter(mut self, name: &str, value: impl Into<String>) -> Self {
-        let v = Some(value.into());
+        let value: String = value.into();
+        let v = Some(value.clone());
         match name.to_ascii_lowercase().as_str() {
             "authorizationurltemplate" => self.authorization_url = v,
             "authorizationurlquerystringtemplate" => self.authorization_query = v,
@@ -103,7 +104,7 @@ impl OAuthTemplates {
             "refreshquerystringtemplate" => self.refresh_query = v,
             "refreshbodytemplate" => self.refresh_body = v,
             "scopelistdelimiter" => self.scope_delimiter = v,
-            _ => return self.value(name, v.unwrap_or_default()),
+            _ => return self.value(name, value),
         }
         self
     }
