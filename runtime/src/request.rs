@@ -179,8 +179,8 @@ impl<'c> Request<'c> {
     }
 
     fn substitute(mut self, name: &str, value: &(impl Serialize + ?Sized), twice: bool) -> Self {
-        let text = match params::to_value(value) {
-            Ok(Some(v)) => params::simple(&v),
+        let text = match params::simple_text(value) {
+            Ok(Some(t)) => t,
             Ok(None) => String::new(),
             Err(e) => return self.fail(format!("path parameter `{name}`: {e}")),
         };
@@ -194,10 +194,14 @@ impl<'c> Request<'c> {
             encoded = utf8_percent_encode(&encoded, SEGMENT).to_string();
         }
         let placeholder = format!("{{{name}}}");
-        if !self.path.contains(&placeholder) {
+        let Some(at) = self.path.find(&placeholder) else {
             return self.fail(format!("the path has no `{placeholder}`"));
+        };
+        self.path
+            .replace_range(at..at + placeholder.len(), &encoded);
+        if self.path[at + encoded.len()..].contains(&placeholder) {
+            self.path = self.path.replace(&placeholder, &encoded);
         }
-        self.path = self.path.replace(&placeholder, &encoded);
         self
     }
 
@@ -235,8 +239,8 @@ impl<'c> Request<'c> {
 
     /// A header; `None` is skipped; values with CR/LF are refused.
     pub fn header(mut self, name: &str, value: &(impl Serialize + ?Sized)) -> Self {
-        let text = match params::to_value(value) {
-            Ok(Some(v)) => params::simple(&v),
+        let text = match params::simple_text(value) {
+            Ok(Some(t)) => t,
             Ok(None) => return self,
             Err(e) => return self.fail(format!("header `{name}`: {e}")),
         };
@@ -496,6 +500,7 @@ impl Wire<'_> {
         tokens: &[Secret],
     ) -> Result<Response, Error<E>> {
         let inner = &self.client.inner;
+        let span = tracing::Span::current();
         let policy = inner.retry.as_ref().filter(|p| p.allows(&self.method));
         let started = Instant::now();
         let mut attempt = 1u32;
@@ -507,7 +512,6 @@ impl Wire<'_> {
             if let Some(rl) = &inner.rate_limit {
                 rl.acquire().await;
             }
-            let span = tracing::Span::current();
             span.record("attempt", attempt);
             let result = self.send(body, tokens, attempt).await;
             match &result {
@@ -591,19 +595,39 @@ impl Wire<'_> {
             headers = parts.headers;
             (parts.method, parts.url)
         };
-        let mut rb = inner.http.request(method.clone(), url).headers(headers);
-        rb = match body {
-            Body::None => rb,
-            Body::Json(b) => rb.body(b),
-            Body::Form(b) => rb.body(b),
-            Body::Multipart(m) => rb.multipart(m.into_form()),
-            Body::Bytes(_, b) => rb.body(b),
-            Body::Text(_, t) => rb.body(t),
+        // A `reqwest::Request` made directly (no builder: the headers are ready), except
+        // for multipart, whose boundary the builder sets.
+        let body = match body {
+            Body::None => None,
+            Body::Json(b) => Some(reqwest::Body::from(b)),
+            Body::Form(b) => Some(reqwest::Body::from(b)),
+            Body::Bytes(_, b) => Some(reqwest::Body::from(b)),
+            Body::Text(_, t) => Some(reqwest::Body::from(t)),
+            Body::Multipart(m) => {
+                let req = inner
+                    .http
+                    .request(method.clone(), url)
+                    .headers(headers)
+                    .multipart(m.into_form())
+                    .build()
+                    .map_err(transport)?;
+                return self.execute(req, attempt).await;
+            }
         };
+        let mut req = reqwest::Request::new(method, url);
+        *req.headers_mut() = headers;
+        *req.body_mut() = body;
+        self.execute(req, attempt).await
+    }
+
+    /// Sends one attempt and reads the whole response; hooks see it.
+    async fn execute<E>(&self, req: reqwest::Request, attempt: u32) -> Result<Response, Error<E>> {
+        let inner = &self.client.inner;
+        let method = req.method().clone();
         let sent = Instant::now();
-        let resp = rb.send().await.map_err(transport)?;
+        let mut resp = inner.http.execute(req).await.map_err(transport)?;
         let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+        let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(transport)?;
         if inner.hooks.is_empty() {
             return Ok(Response::new(status, headers, body));

@@ -54,6 +54,11 @@ impl Response {
         } else {
             &self.body
         };
+        // The plain decoder first (the common case, and faster); only a failure is decoded
+        // again with path tracking, for a message that says where.
+        if let Ok(v) = serde_json::from_slice(bytes) {
+            return Ok(v);
+        }
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
             status: self.status,
