@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: url::Url,
     pub(crate) credentials: BTreeMap<String, Credential>,
+    /// `Authorization` values of the basic and bearer credentials, encoded once.
+    pub(crate) authorization: BTreeMap<String, HeaderValue>,
     pub(crate) retry: Option<RetryPolicy>,
     /// Shared by every clone and every `with_*` copy: one bucket per connection.
     pub(crate) rate_limit: Option<Arc<RateLimiter>>,
@@ -83,6 +85,31 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
             .finish()
     }
+}
+
+/// The `Authorization` header value of each basic and bearer credential (marked sensitive);
+/// a value that is not a valid header is left out and reported when used.
+fn authorization_values(
+    credentials: &BTreeMap<String, Credential>,
+) -> BTreeMap<String, HeaderValue> {
+    credentials
+        .iter()
+        .filter_map(|(scheme, c)| {
+            let text = match c {
+                Credential::Basic { username, password } => {
+                    use base64::Engine;
+                    let token = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{username}:{}", password.expose()));
+                    format!("Basic {token}")
+                }
+                Credential::Bearer(token) => format!("Bearer {}", token.expose()),
+                _ => return None,
+            };
+            let mut v = HeaderValue::from_str(&text).ok()?;
+            v.set_sensitive(true);
+            Some((scheme.clone(), v))
+        })
+        .collect()
 }
 
 fn parse_base(url: &str) -> Result<url::Url, BuildError> {
@@ -180,6 +207,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                authorization: authorization_values(&self.credentials),
                 credentials: self.credentials,
                 retry: self.retry,
                 rate_limit: self.rate_limit.map(|l| Arc::new(RateLimiter::new(l))),
@@ -216,6 +244,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http: self.inner.http.clone(),
                 base_url: self.inner.base_url.clone(),
+                authorization: authorization_values(&credentials),
                 credentials,
                 retry: self.inner.retry.clone(),
                 rate_limit: self.inner.rate_limit.clone(),
@@ -232,6 +261,7 @@ impl Client {
                 http: self.inner.http.clone(),
                 base_url: parse_base(url)?,
                 credentials: self.inner.credentials.clone(),
+                authorization: self.inner.authorization.clone(),
                 retry: self.inner.retry.clone(),
                 rate_limit: self.inner.rate_limit.clone(),
                 hooks: self.inner.hooks.clone(),

@@ -82,6 +82,21 @@ fn check_value(what: &str, name: &str, value: &str) -> Result<(), String> {
     }
 }
 
+/// The byte offset of the next `{name}` in `path` at or after `from`.
+fn find_placeholder(path: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = path.as_bytes();
+    let mut i = from;
+    while let Some(off) = bytes.get(i..)?.iter().position(|&b| b == b'{') {
+        let at = i + off;
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(name.as_bytes()) && rest.get(name.len()) == Some(&b'}') {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 impl<'c> Request<'c> {
     pub(crate) fn new(client: &'c Client, method: Method, path: &'static str) -> Self {
         Request {
@@ -193,14 +208,16 @@ impl<'c> Request<'c> {
         if twice {
             encoded = utf8_percent_encode(&encoded, SEGMENT).to_string();
         }
-        let placeholder = format!("{{{name}}}");
-        let Some(at) = self.path.find(&placeholder) else {
-            return self.fail(format!("the path has no `{placeholder}`"));
-        };
-        self.path
-            .replace_range(at..at + placeholder.len(), &encoded);
-        if self.path[at + encoded.len()..].contains(&placeholder) {
-            self.path = self.path.replace(&placeholder, &encoded);
+        // Every `{name}`, found without building the placeholder string.
+        let mut from = 0;
+        let mut found = false;
+        while let Some(at) = find_placeholder(&self.path, from, name) {
+            self.path.replace_range(at..at + name.len() + 2, &encoded);
+            from = at + encoded.len();
+            found = true;
+        }
+        if !found {
+            return self.fail(format!("the path has no `{{{name}}}`"));
         }
         self
     }
@@ -342,13 +359,9 @@ impl<'c> Request<'c> {
             .security
             .iter()
             .find(|alt| alt.iter().all(|s| creds.contains_key(*s)));
-        let mut names: Vec<&'static str> = chosen.map(|a| a.to_vec()).unwrap_or_default();
-        for n in self.always {
-            if !names.contains(n) {
-                names.push(n);
-            }
-        }
-        for scheme in names.iter() {
+        let chosen: &[&'static str] = chosen.copied().unwrap_or_default();
+        let always = self.always.iter().filter(|n| !chosen.contains(n));
+        for scheme in chosen.iter().chain(always) {
             let Some(c) = creds.get(*scheme) else {
                 continue;
             };
@@ -384,33 +397,20 @@ impl<'c> Request<'c> {
                         }
                     }
                 },
-                Credential::Basic { username, password } => {
-                    use base64::Engine;
-                    let token = base64::engine::general_purpose::STANDARD
-                        .encode(format!("{username}:{}", password.expose()));
-                    self.push_authorization(&format!("Basic {token}"), scheme);
-                }
-                Credential::Bearer(token) => {
-                    self.push_authorization(&format!("Bearer {}", token.expose()), scheme);
+                Credential::Basic { .. } | Credential::Bearer(_) => {
+                    match self.client.inner.authorization.get(*scheme) {
+                        Some(v) => self.headers.push((http::header::AUTHORIZATION, v.clone())),
+                        None => {
+                            self.error.get_or_insert(format!(
+                                "the credential of `{scheme}` is not a valid header"
+                            ));
+                        }
+                    }
                 }
                 Credential::TokenProvider(p) => providers.push(p.clone()),
             }
         }
         providers
-    }
-
-    fn push_authorization(&mut self, value: &str, scheme: &str) {
-        match HeaderValue::from_str(value) {
-            Ok(mut v) => {
-                v.set_sensitive(true);
-                self.headers.push((http::header::AUTHORIZATION, v));
-            }
-            Err(_) => {
-                self.error.get_or_insert(format!(
-                    "the credential of `{scheme}` is not a valid header"
-                ));
-            }
-        }
     }
 
     /// Sends the request and reads the whole response.
