@@ -28,6 +28,7 @@ fn main() {
         ("aikidocs", "certified-connectors/AikiDocs"),
         ("hunter", "independent-publisher-connectors/Hunter"),
         ("factset", "certified-connectors/FactSet"),
+        ("azure_ad", "certified-connectors/AzureAD"),
     ];
     let defs: Vec<(&str, PathBuf)> = defs
         .into_iter()

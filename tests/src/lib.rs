@@ -46,3 +46,9 @@ pub mod hunter {
 pub mod factset {
     include!(concat!(env!("OUT_DIR"), "/factset.rs"));
 }
+
+/// Power Platform connector `certified-connectors/AzureAD` (from `../shared/corpus`): the
+/// templated `oauth2generic` identity provider.
+pub mod azure_ad {
+    include!(concat!(env!("OUT_DIR"), "/azure_ad.rs"));
+}
