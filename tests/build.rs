@@ -15,6 +15,7 @@ fn main() {
     ];
     let pp = manifest.join("../../shared/corpus/powerplatform");
     let connectors = [
+        ("azure_ad", "certified-connectors/AzureAD"),
         ("airmeet", "certified-connectors/Airmeet"),
         (
             "question_answering",
@@ -28,7 +29,6 @@ fn main() {
         ("aikidocs", "certified-connectors/AikiDocs"),
         ("hunter", "independent-publisher-connectors/Hunter"),
         ("factset", "certified-connectors/FactSet"),
-        ("azure_ad", "certified-connectors/AzureAD"),
     ];
     let defs: Vec<(&str, PathBuf)> = defs
         .into_iter()
