@@ -1,7 +1,7 @@
 //! No secret (access or refresh token, API key, password, client secret, PKCE verifier,
-//! authorization code) appears in any Debug output, error message or tracing event produced
-//! across OAuth, retry, timeout, paging and hook scenarios against axum servers on
-//! 127.0.0.1. Every secret contains the marker `Zq7`, which nothing else contains, so the
+//! authorization code, webhook signature) appears in any Debug output, error message or
+//! tracing event produced across OAuth, retry, timeout, paging, webhook, polling and hook
+//! scenarios against axum servers on 127.0.0.1. Every secret contains the marker `Zq7`, which nothing else contains, so the
 //! check is one search over everything captured. The same capture shows that request spans
 //! carry method, path template, status and attempt.
 
@@ -15,7 +15,11 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Router;
 use base64::Engine;
+use connectorkit::http;
 use connectorkit::pagination::{items, next_link_pages};
+use connectorkit::triggers::{
+    parse_verified_notification, poll, NotificationVerifier, Subscription,
+};
 use connectorkit::{
     AuthorizationCodeFlow, Client, ClientCredentialsProvider, Credential, Error, Hook,
     MemoryTokenStore, Method, OAuthSettings, RefreshTokenProvider, RequestParts, ResponseParts,
@@ -107,6 +111,25 @@ async fn handle(State(s): State<Arc<Server>>, req: Request) -> axum::response::R
         "/slow" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             "late".into_response()
+        }
+        "/hooks" => {
+            let mut r = (
+                StatusCode::CREATED,
+                json(serde_json::json!({"id": "sub-1"})),
+            )
+                .into_response();
+            r.headers_mut()
+                .insert("location", "/hooks/sub-1".parse().unwrap());
+            r
+        }
+        "/hooks/sub-1" => StatusCode::NO_CONTENT.into_response(),
+        "/poll" if query.contains("n=1") => json(serde_json::json!({"value": [7]})),
+        "/poll" => {
+            let mut r = StatusCode::ACCEPTED.into_response();
+            r.headers_mut()
+                .insert("location", "/poll?n=1".parse().unwrap());
+            r.headers_mut().insert("retry-after", "0".parse().unwrap());
+            r
         }
         "/pages" => {
             let p: u32 = query
@@ -304,6 +327,53 @@ async fn no_secret_in_debug_errors_or_tracing() {
         .collect()
         .await;
     assert_eq!(all, [1, 2, 3]);
+
+    // A webhook: subscribe (id and Location), a notification refused by the verifier and one
+    // that does not decode, unsubscribe; then a polling trigger (202, then data).
+    let sub = Subscription::from_response::<serde_json::Value>(
+        c.request(Method::POST, "/hooks")
+            .security(&[&["hkey", "qkey"]])
+            .json(&serde_json::json!({"notificationUrl": "https://example.test/cb"}))
+            .send::<serde_json::Value>()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sub.id(), Some("sub-1"));
+    shown(&mut out, &sub);
+    struct Verifier;
+    impl NotificationVerifier for Verifier {
+        fn verify(&self, h: &http::HeaderMap, _body: &[u8]) -> Result<(), String> {
+            match h.get("x-signature") {
+                Some(v) if v == "sig-Zq7-shared-secret" => Ok(()),
+                _ => Err("the signature does not match".into()),
+            }
+        }
+    }
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-signature", "sig-Zq7-forged".parse().unwrap());
+    let e =
+        parse_verified_notification::<Page>(&Verifier, &headers, br#"{"value": [1]}"#).unwrap_err();
+    out.push(format!("{e} / {e:?}"));
+    headers.insert("x-signature", "sig-Zq7-shared-secret".parse().unwrap());
+    let e =
+        parse_verified_notification::<Page>(&Verifier, &headers, br#"{"value": "x"}"#).unwrap_err();
+    out.push(format!("{e} / {e:?}"));
+    sub.unsubscribe::<serde_json::Value>(&c, &[&["hkey", "qkey"]])
+        .await
+        .unwrap();
+    let polled: Vec<Page> = poll(
+        c.request(Method::GET, "/poll")
+            .security(&[&["bearer", "qkey"]]),
+        decode,
+        Duration::from_millis(10),
+    )
+    .take(1)
+    .map(|r| r.unwrap())
+    .collect()
+    .await;
+    assert_eq!(polled[0].value, [7]);
+    shown(&mut out, &polled);
 
     out.extend(hook_log.lock().unwrap().iter().cloned());
     let traced = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
