@@ -15,6 +15,7 @@ fn main() {
     ];
     let pp = manifest.join("../../shared/corpus/powerplatform");
     let connectors = [
+        ("azure_ad", "certified-connectors/AzureAD"),
         ("airmeet", "certified-connectors/Airmeet"),
         (
             "question_answering",

@@ -9,6 +9,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 
 use crate::auth::Credential;
+use crate::hook::Hook;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request::Request;
 use crate::retry::RetryPolicy;
@@ -29,9 +30,14 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: url::Url,
     pub(crate) credentials: BTreeMap<String, Credential>,
+    /// `Authorization` values of the basic and bearer credentials, encoded once.
+    pub(crate) authorization: BTreeMap<String, HeaderValue>,
     pub(crate) retry: Option<RetryPolicy>,
     /// Shared by every clone and every `with_*` copy: one bucket per connection.
     pub(crate) rate_limit: Option<Arc<RateLimiter>>,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    /// The whole call's budget: token, attempts, waits between them.
+    pub(crate) total_timeout: Option<Duration>,
 }
 
 /// The HTTP core generated clients call. Cheap to clone; clones share connections.
@@ -63,6 +69,8 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     rate_limit: Option<RateLimit>,
+    hooks: Vec<Arc<dyn Hook>>,
+    total_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -70,9 +78,38 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("hooks", &self.hooks.len())
             .field("credentials", &self.credentials.keys().collect::<Vec<_>>())
             .finish()
     }
+}
+
+/// The `Authorization` header value of each basic and bearer credential (marked sensitive);
+/// a value that is not a valid header is left out and reported when used.
+fn authorization_values(
+    credentials: &BTreeMap<String, Credential>,
+) -> BTreeMap<String, HeaderValue> {
+    credentials
+        .iter()
+        .filter_map(|(scheme, c)| {
+            let text = match c {
+                Credential::Basic { username, password } => {
+                    use base64::Engine;
+                    let token = base64::engine::general_purpose::STANDARD
+                        .encode(format!("{username}:{}", password.expose()));
+                    format!("Basic {token}")
+                }
+                Credential::Bearer(token) => format!("Bearer {}", token.expose()),
+                _ => return None,
+            };
+            let mut v = HeaderValue::from_str(&text).ok()?;
+            v.set_sensitive(true);
+            Some((scheme.clone(), v))
+        })
+        .collect()
 }
 
 fn parse_base(url: &str) -> Result<url::Url, BuildError> {
@@ -89,7 +126,20 @@ impl ClientBuilder {
         self.base_url = url.into();
         self
     }
-    /// Total time allowed per request (default 30 s).
+    /// Time allowed for a whole call: getting a token, every attempt and the waits between
+    /// them (default: none; each attempt still has [`ClientBuilder::timeout`]). Running out
+    /// gives [`crate::Error::Timeout`].
+    pub fn total_timeout(mut self, t: Duration) -> Self {
+        self.total_timeout = Some(t);
+        self
+    }
+    /// Adds a hook that sees (and may alter) every request and response; hooks run in the
+    /// order added.
+    pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+    /// Time allowed per attempt, from sending to the end of the body (default 30 s).
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
         self
@@ -157,9 +207,12 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                authorization: authorization_values(&self.credentials),
                 credentials: self.credentials,
                 retry: self.retry,
                 rate_limit: self.rate_limit.map(|l| Arc::new(RateLimiter::new(l))),
+                hooks: self.hooks,
+                total_timeout: self.total_timeout,
             }),
         })
     }
@@ -178,6 +231,8 @@ impl Client {
             http: None,
             retry: None,
             rate_limit: None,
+            hooks: Vec::new(),
+            total_timeout: None,
         }
     }
 
@@ -189,9 +244,12 @@ impl Client {
             inner: Arc::new(Inner {
                 http: self.inner.http.clone(),
                 base_url: self.inner.base_url.clone(),
+                authorization: authorization_values(&credentials),
                 credentials,
                 retry: self.inner.retry.clone(),
                 rate_limit: self.inner.rate_limit.clone(),
+                hooks: self.inner.hooks.clone(),
+                total_timeout: self.inner.total_timeout,
             }),
         }
     }
@@ -203,8 +261,11 @@ impl Client {
                 http: self.inner.http.clone(),
                 base_url: parse_base(url)?,
                 credentials: self.inner.credentials.clone(),
+                authorization: self.inner.authorization.clone(),
                 retry: self.inner.retry.clone(),
                 rate_limit: self.inner.rate_limit.clone(),
+                hooks: self.inner.hooks.clone(),
+                total_timeout: self.inner.total_timeout,
             }),
         })
     }

@@ -28,23 +28,26 @@ pub struct ApiError<E> {
     pub raw: Bytes,
 }
 
+/// Headers for Debug output, with credentials shown as `[redacted]`.
+pub(crate) fn redacted_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let shown = if SENSITIVE.contains(&k.as_str()) || v.is_sensitive() {
+                "[redacted]".to_string()
+            } else {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            };
+            (k.to_string(), shown)
+        })
+        .collect()
+}
+
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(String, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let shown = if SENSITIVE.contains(&k.as_str()) || v.is_sensitive() {
-                    "[redacted]".to_string()
-                } else {
-                    String::from_utf8_lossy(v.as_bytes()).into_owned()
-                };
-                (k.to_string(), shown)
-            })
-            .collect();
         f.debug_struct("ApiError")
             .field("status", &self.status)
-            .field("headers", &headers)
+            .field("headers", &redacted_headers(&self.headers))
             .field("body", &self.body)
             .field("raw", &snippet(&self.raw))
             .finish()

@@ -11,6 +11,7 @@ mod auth;
 mod client;
 pub mod dynamic;
 mod error;
+mod hook;
 mod multipart;
 pub mod oauth;
 pub mod pagination;
@@ -26,10 +27,12 @@ mod types;
 pub use auth::{ApiKeyLocation, Credential, Secret};
 pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
+pub use hook::{Hook, RequestParts, ResponseParts};
 pub use multipart::Multipart;
 pub use oauth::{
-    ClientCredentialsProvider, OAuthSettings, RefreshTokenProvider, StaticToken, TokenError,
-    TokenProvider,
+    AuthorizationCodeFlow, ClientCredentialsProvider, MemoryTokenStore, OAuthSettings,
+    OAuthTemplates, RefreshTokenProvider, StaticToken, StoredToken, TokenError, TokenProvider,
+    TokenStore,
 };
 pub use params::ParamStyle;
 pub use rate_limit::RateLimit;

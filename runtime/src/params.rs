@@ -27,6 +27,26 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Option<Value>
     }
 }
 
+/// A value in simple style as text, or `None` when absent: [`simple`] of [`to_value`], with
+/// a fast path for strings without escapes, numbers and booleans (the usual path and header
+/// values), which skips building a `Value`.
+pub(crate) fn simple_text<T: Serialize + ?Sized>(value: &T) -> Result<Option<String>, String> {
+    let mut json = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    if json == "null" {
+        return Ok(None);
+    }
+    if json.len() >= 2 && json.starts_with('"') && json.ends_with('"') && !json.contains('\\') {
+        json.pop();
+        json.remove(0);
+        return Ok(Some(json));
+    }
+    if !json.starts_with(['"', '[', '{']) {
+        return Ok(Some(json));
+    }
+    let v: Value = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+    Ok(Some(simple(&v)))
+}
+
 /// A scalar as text (strings unquoted).
 pub(crate) fn scalar(v: &Value) -> String {
     match v {
@@ -121,6 +141,30 @@ mod tests {
         );
         assert_eq!(pairs(json!(true), ParamStyle::Form), [p("p", "true")]);
         assert_eq!(to_value(&None::<i32>), Ok(None));
+    }
+
+    #[test]
+    fn simple_text_matches_simple() {
+        let cases: Vec<serde_json::Value> = vec![
+            json!("a b/c"),
+            json!("quote \" and \\ back"),
+            json!(""),
+            json!(7),
+            json!(-1.5),
+            json!(true),
+            json!(["x", 1]),
+            json!({"k": "v", "n": 2}),
+        ];
+        for v in cases {
+            assert_eq!(
+                simple_text(&v).unwrap(),
+                to_value(&v).unwrap().map(|v| simple(&v)),
+                "{v}"
+            );
+        }
+        assert_eq!(simple_text(&None::<u8>).unwrap(), None);
+        assert_eq!(simple_text("é\u{1}").unwrap().as_deref(), Some("é\u{1}"));
+        assert_eq!(simple_text(&f64::NAN).unwrap(), None);
     }
 
     #[test]

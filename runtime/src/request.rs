@@ -1,7 +1,7 @@
 //! A request being described by a generated method, then sent.
 
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::Method;
 use serde::Serialize;
@@ -14,6 +14,7 @@ use tracing::Instrument;
 use crate::auth::{ApiKeyLocation, Credential, Secret};
 use crate::client::Client;
 use crate::error::Error;
+use crate::hook::{RequestParts, ResponseParts};
 use crate::multipart::Multipart;
 use crate::oauth::TokenProvider;
 use crate::params::{self, ParamStyle};
@@ -79,6 +80,21 @@ fn check_value(what: &str, name: &str, value: &str) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+/// The byte offset of the next `{name}` in `path` at or after `from`.
+fn find_placeholder(path: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = path.as_bytes();
+    let mut i = from;
+    while let Some(off) = bytes.get(i..)?.iter().position(|&b| b == b'{') {
+        let at = i + off;
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(name.as_bytes()) && rest.get(name.len()) == Some(&b'}') {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
 impl<'c> Request<'c> {
@@ -178,8 +194,8 @@ impl<'c> Request<'c> {
     }
 
     fn substitute(mut self, name: &str, value: &(impl Serialize + ?Sized), twice: bool) -> Self {
-        let text = match params::to_value(value) {
-            Ok(Some(v)) => params::simple(&v),
+        let text = match params::simple_text(value) {
+            Ok(Some(t)) => t,
             Ok(None) => String::new(),
             Err(e) => return self.fail(format!("path parameter `{name}`: {e}")),
         };
@@ -192,11 +208,17 @@ impl<'c> Request<'c> {
         if twice {
             encoded = utf8_percent_encode(&encoded, SEGMENT).to_string();
         }
-        let placeholder = format!("{{{name}}}");
-        if !self.path.contains(&placeholder) {
-            return self.fail(format!("the path has no `{placeholder}`"));
+        // Every `{name}`, found without building the placeholder string.
+        let mut from = 0;
+        let mut found = false;
+        while let Some(at) = find_placeholder(&self.path, from, name) {
+            self.path.replace_range(at..at + name.len() + 2, &encoded);
+            from = at + encoded.len();
+            found = true;
         }
-        self.path = self.path.replace(&placeholder, &encoded);
+        if !found {
+            return self.fail(format!("the path has no `{{{name}}}`"));
+        }
         self
     }
 
@@ -234,8 +256,8 @@ impl<'c> Request<'c> {
 
     /// A header; `None` is skipped; values with CR/LF are refused.
     pub fn header(mut self, name: &str, value: &(impl Serialize + ?Sized)) -> Self {
-        let text = match params::to_value(value) {
-            Ok(Some(v)) => params::simple(&v),
+        let text = match params::simple_text(value) {
+            Ok(Some(t)) => t,
             Ok(None) => return self,
             Err(e) => return self.fail(format!("header `{name}`: {e}")),
         };
@@ -337,13 +359,9 @@ impl<'c> Request<'c> {
             .security
             .iter()
             .find(|alt| alt.iter().all(|s| creds.contains_key(*s)));
-        let mut names: Vec<&'static str> = chosen.map(|a| a.to_vec()).unwrap_or_default();
-        for n in self.always {
-            if !names.contains(n) {
-                names.push(n);
-            }
-        }
-        for scheme in names.iter() {
+        let chosen: &[&'static str] = chosen.copied().unwrap_or_default();
+        let always = self.always.iter().filter(|n| !chosen.contains(n));
+        for scheme in chosen.iter().chain(always) {
             let Some(c) = creds.get(*scheme) else {
                 continue;
             };
@@ -379,33 +397,20 @@ impl<'c> Request<'c> {
                         }
                     }
                 },
-                Credential::Basic { username, password } => {
-                    use base64::Engine;
-                    let token = base64::engine::general_purpose::STANDARD
-                        .encode(format!("{username}:{}", password.expose()));
-                    self.push_authorization(&format!("Basic {token}"), scheme);
-                }
-                Credential::Bearer(token) => {
-                    self.push_authorization(&format!("Bearer {}", token.expose()), scheme);
+                Credential::Basic { .. } | Credential::Bearer(_) => {
+                    match self.client.inner.authorization.get(*scheme) {
+                        Some(v) => self.headers.push((http::header::AUTHORIZATION, v.clone())),
+                        None => {
+                            self.error.get_or_insert(format!(
+                                "the credential of `{scheme}` is not a valid header"
+                            ));
+                        }
+                    }
                 }
                 Credential::TokenProvider(p) => providers.push(p.clone()),
             }
         }
         providers
-    }
-
-    fn push_authorization(&mut self, value: &str, scheme: &str) {
-        match HeaderValue::from_str(value) {
-            Ok(mut v) => {
-                v.set_sensitive(true);
-                self.headers.push((http::header::AUTHORIZATION, v));
-            }
-            Err(_) => {
-                self.error.get_or_insert(format!(
-                    "the credential of `{scheme}` is not a valid header"
-                ));
-            }
-        }
     }
 
     /// Sends the request and reads the whole response.
@@ -426,14 +431,16 @@ impl<'c> Request<'c> {
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
         );
+        let total = self.client.inner.total_timeout;
         let mut wire = Wire {
             client: self.client,
             method: self.method,
             url,
+            template: self.template,
             headers: self.headers,
             cookies: self.cookies,
         };
-        async move {
+        let call = async move {
             let mut tokens = bearer_tokens(&providers).await?;
             let spare = if providers.is_empty() {
                 None
@@ -453,9 +460,17 @@ impl<'c> Request<'c> {
             }
             tokens = bearer_tokens(&providers).await?;
             wire.send_retrying(body, &tokens).await
+        };
+        match total {
+            None => call.instrument(span).await,
+            Some(t) => {
+                let timed = tokio::time::timeout(t, call).instrument(span.clone()).await;
+                timed.unwrap_or_else(|_| {
+                    span.in_scope(|| tracing::debug!("the call ran out of its total timeout"));
+                    Err(Error::Timeout)
+                })
+            }
         }
-        .instrument(span)
-        .await
     }
 }
 
@@ -472,6 +487,7 @@ struct Wire<'a> {
     client: &'a Client,
     method: Method,
     url: url::Url,
+    template: &'static str,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
 }
@@ -484,6 +500,7 @@ impl Wire<'_> {
         tokens: &[Secret],
     ) -> Result<Response, Error<E>> {
         let inner = &self.client.inner;
+        let span = tracing::Span::current();
         let policy = inner.retry.as_ref().filter(|p| p.allows(&self.method));
         let started = Instant::now();
         let mut attempt = 1u32;
@@ -495,9 +512,8 @@ impl Wire<'_> {
             if let Some(rl) = &inner.rate_limit {
                 rl.acquire().await;
             }
-            let span = tracing::Span::current();
             span.record("attempt", attempt);
-            let result = self.send(body, tokens).await;
+            let result = self.send(body, tokens, attempt).await;
             match &result {
                 Ok(r) => {
                     span.record("status", r.status());
@@ -523,45 +539,112 @@ impl Wire<'_> {
         }
     }
 
-    async fn send<E>(&mut self, body: Body, tokens: &[Secret]) -> Result<Response, Error<E>> {
-        let mut rb = self
-            .client
-            .inner
-            .http
-            .request(self.method.clone(), self.url.clone());
+    async fn send<E>(
+        &mut self,
+        body: Body,
+        tokens: &[Secret],
+        attempt: u32,
+    ) -> Result<Response, Error<E>> {
+        let inner = &self.client.inner;
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
         for (n, v) in &self.headers {
-            rb = rb.header(n.clone(), v.clone());
+            headers.append(n.clone(), v.clone());
         }
         for t in tokens {
             let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
                 Error::InvalidRequest("the access token is not a valid header value".into())
             })?;
             v.set_sensitive(true);
-            rb = rb.header(http::header::AUTHORIZATION, v);
+            headers.append(http::header::AUTHORIZATION, v);
         }
         if !self.cookies.is_empty() {
-            rb = rb.header(http::header::COOKIE, self.cookies.join("; "));
+            let mut v = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|_| {
+                Error::InvalidRequest("a cookie is not a valid header value".into())
+            })?;
+            v.set_sensitive(true);
+            headers.insert(http::header::COOKIE, v);
         }
-        rb = match body {
-            Body::None => rb,
-            Body::Json(b) => rb
-                .header(http::header::CONTENT_TYPE, "application/json")
-                .body(b),
-            Body::Form(b) => rb
-                .header(
-                    http::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
-                .body(b),
-            Body::Multipart(m) => rb.multipart(m.into_form()),
-            Body::Bytes(ct, b) => rb.header(http::header::CONTENT_TYPE, ct).body(b),
-            Body::Text(ct, t) => rb.header(http::header::CONTENT_TYPE, ct).body(t),
+        let content_type = match &body {
+            Body::None | Body::Multipart(_) => None,
+            Body::Json(_) => Some(HeaderValue::from_static("application/json")),
+            Body::Form(_) => Some(HeaderValue::from_static(
+                "application/x-www-form-urlencoded",
+            )),
+            Body::Bytes(ct, _) | Body::Text(ct, _) => {
+                Some(HeaderValue::from_str(ct).map_err(|_| {
+                    Error::InvalidRequest("the content type is not a valid header value".into())
+                })?)
+            }
         };
-        let resp = rb.send().await.map_err(transport)?;
+        if let Some(ct) = content_type {
+            headers.insert(http::header::CONTENT_TYPE, ct);
+        }
+        let (method, url) = if inner.hooks.is_empty() {
+            (self.method.clone(), self.url.clone())
+        } else {
+            let mut parts = RequestParts {
+                method: self.method.clone(),
+                url: self.url.clone(),
+                headers,
+                path_template: self.template,
+                attempt,
+            };
+            for h in &inner.hooks {
+                h.on_request(&mut parts);
+            }
+            headers = parts.headers;
+            (parts.method, parts.url)
+        };
+        // A `reqwest::Request` made directly (no builder: the headers are ready), except
+        // for multipart, whose boundary the builder sets.
+        let body = match body {
+            Body::None => None,
+            Body::Json(b) => Some(reqwest::Body::from(b)),
+            Body::Form(b) => Some(reqwest::Body::from(b)),
+            Body::Bytes(_, b) => Some(reqwest::Body::from(b)),
+            Body::Text(_, t) => Some(reqwest::Body::from(t)),
+            Body::Multipart(m) => {
+                let req = inner
+                    .http
+                    .request(method.clone(), url)
+                    .headers(headers)
+                    .multipart(m.into_form())
+                    .build()
+                    .map_err(transport)?;
+                return self.execute(req, attempt).await;
+            }
+        };
+        let mut req = reqwest::Request::new(method, url);
+        *req.headers_mut() = headers;
+        *req.body_mut() = body;
+        self.execute(req, attempt).await
+    }
+
+    /// Sends one attempt and reads the whole response; hooks see it.
+    async fn execute<E>(&self, req: reqwest::Request, attempt: u32) -> Result<Response, Error<E>> {
+        let inner = &self.client.inner;
+        let method = req.method().clone();
+        let sent = Instant::now();
+        let mut resp = inner.http.execute(req).await.map_err(transport)?;
         let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+        let headers = std::mem::take(resp.headers_mut());
         let body = resp.bytes().await.map_err(transport)?;
-        Ok(Response::new(status, headers, body))
+        if inner.hooks.is_empty() {
+            return Ok(Response::new(status, headers, body));
+        }
+        let mut parts = ResponseParts {
+            status,
+            headers,
+            body,
+            method,
+            path_template: self.template,
+            attempt,
+            elapsed: sent.elapsed(),
+        };
+        for h in &inner.hooks {
+            h.on_response(&mut parts);
+        }
+        Ok(Response::new(parts.status, parts.headers, parts.body))
     }
 }
 

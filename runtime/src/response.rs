@@ -6,12 +6,21 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{snippet, ApiError, Error};
 
-/// A response whose body has been read.
-#[derive(Debug)]
+/// A response whose body has been read. Debug output redacts sensitive headers.
 pub struct Response {
     status: u16,
     headers: HeaderMap,
     body: Bytes,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &crate::error::redacted_headers(&self.headers))
+            .field("body", &snippet(&self.body))
+            .finish()
+    }
 }
 
 impl Response {
@@ -45,6 +54,11 @@ impl Response {
         } else {
             &self.body
         };
+        // The plain decoder first (the common case, and faster); only a failure is decoded
+        // again with path tracking, for a message that says where.
+        if let Ok(v) = serde_json::from_slice(bytes) {
+            return Ok(v);
+        }
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         serde_path_to_error::deserialize(de).map_err(|e| Error::Decode {
             status: self.status,

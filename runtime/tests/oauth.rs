@@ -165,6 +165,56 @@ async fn hundred_concurrent_calls_on_an_expired_token_make_one_token_request() {
     assert_eq!(s.token_requests.load(Ordering::SeqCst), 2);
 }
 
+/// 100 concurrent calls, all answered 200 (panics otherwise).
+async fn hundred_calls(c: &Client) {
+    let calls = (0..100).map(|_| {
+        let c = c.clone();
+        tokio::spawn(async move {
+            c.request(Method::GET, "/api")
+                .security(SEC)
+                .send::<()>()
+                .await
+                .map(|r| r.status())
+        })
+    });
+    for r in futures_util::future::join_all(calls).await {
+        assert_eq!(r.unwrap().unwrap(), 200);
+    }
+}
+
+#[tokio::test]
+async fn hundred_concurrent_calls_after_expiry_or_revocation_make_one_token_request_each() {
+    // Tokens live 4 s and are refreshed at half their lifetime (2 s).
+    let (base, s) = start(4).await;
+    let provider = Arc::new(ClientCredentialsProvider::new(settings(&base)));
+    let c = Client::builder(&base)
+        .credential("oauth", Credential::shared_token_provider(provider.clone()))
+        .build()
+        .unwrap();
+    hundred_calls(&c).await;
+    assert_eq!(s.token_requests.load(Ordering::SeqCst), 1);
+
+    // The cached token expires by time: the next 100 calls make one token request (the new
+    // token lives an hour, so a slow wave cannot see it expire).
+    s.lifetime.store(3600, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    hundred_calls(&c).await;
+    assert_eq!(s.token_requests.load(Ordering::SeqCst), 2);
+
+    // The server revokes the token while the cache still holds it: 100 calls get 401, and
+    // between them make one refresh; each retries once with the new token.
+    s.valid.lock().unwrap().clear();
+    let before = s.api_calls.load(Ordering::SeqCst);
+    hundred_calls(&c).await;
+    assert_eq!(s.token_requests.load(Ordering::SeqCst), 3);
+    // Calls that started after the new token was cached needed no retry.
+    let sent = s.api_calls.load(Ordering::SeqCst) - before;
+    assert!(
+        (101..=200).contains(&sent),
+        "at most one retry per call: {sent}"
+    );
+}
+
 #[tokio::test]
 async fn short_lived_tokens_are_refreshed_before_expiry() {
     let (base, s) = start(1).await;

@@ -12,6 +12,12 @@ pub mod hazards {
     include!(concat!(env!("OUT_DIR"), "/hazards.rs"));
 }
 
+/// Power Platform connector `certified-connectors/AzureAD` (from `../shared/corpus`): the
+/// templated `oauth2generic` identity provider.
+pub mod azure_ad {
+    include!(concat!(env!("OUT_DIR"), "/azure_ad.rs"));
+}
+
 /// Power Platform connector `certified-connectors/Airmeet` (from `../shared/corpus`): basic auth whose credentials a `setheader` policy really sends as headers, a region choice in `dynamichosturl`, internal constants, a double-encoded path value, a webhook trigger.
 pub mod airmeet {
     include!(concat!(env!("OUT_DIR"), "/airmeet.rs"));

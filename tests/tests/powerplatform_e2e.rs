@@ -287,6 +287,44 @@ async fn oauth2_bearer_from_a_refresh_token_factset() {
 }
 
 #[tokio::test]
+async fn oauth2generic_templates_from_the_definition_azure_ad() {
+    use connectorkit::{AuthorizationCodeFlow, RefreshTokenProvider, TokenProvider};
+    use connectorkit_tests::azure_ad::Connection;
+    let (url, log) = server().await;
+    // The generated settings carry the connector's templates; the caller supplies the client.
+    let defaults = Connection::oauth_settings_token()
+        .client_id("client-1")
+        .client_secret("secret&1")
+        .redirect_url("https://global.consent.azure-apim.net/redirect");
+    let pending = AuthorizationCodeFlow::new(defaults.clone())
+        .authorize()
+        .unwrap();
+    assert_eq!(
+        pending.url(),
+        format!(
+            "https://login.microsoftonline.com/common/oauth2/v2.0/authorize?client_id=client-1&response_type=code&redirect_uri=https%3A%2F%2Fglobal.consent.azure-apim.net%2Fredirect&response_mode=query&scope=Directory.ReadWrite.All%20Group.ReadWrite.All%20User.ReadWrite.All%20offline_access&prompt=login&state={}",
+            pending.state()
+        )
+    );
+    // Refresh through the definition's refresh body template, at the test server.
+    let templates = defaults
+        .templates_value()
+        .expect("oauth2generic templates")
+        .clone()
+        .parameter("refreshUrlTemplate", format!("{url}/token"));
+    let provider = RefreshTokenProvider::new(defaults.templates(templates), "rt-1");
+    assert_eq!(provider.token().await.unwrap().expose(), "at-1");
+    assert_eq!(provider.refresh_token().unwrap().expose(), "rt-2");
+    let seen = log.lock().unwrap().clone();
+    let token_calls: Vec<&Seen> = seen.iter().filter(|s| s.path == "/token").collect();
+    assert_eq!(token_calls.len(), 1);
+    assert_eq!(
+        std::str::from_utf8(&token_calls[0].body).unwrap(),
+        "client_id=client-1&refresh_token=rt-1&redirect_uri=https%3A%2F%2Fglobal.consent.azure-apim.net%2Fredirect&grant_type=refresh_token&client_secret=secret%261"
+    );
+}
+
+#[tokio::test]
 async fn host_from_connection_and_key_by_setheader_question_answering() {
     use connectorkit_tests::question_answering::{
         AnswersFromTextOptions, Client, Connection, GenerateAnswerApiVersion,

@@ -52,7 +52,7 @@ fn oauth_doc(o: &OAuthSpec) -> String {
         format!("identity provider `{}`", o.provider)
     };
     format!(
-        "The OAuth connection ({provider}): a token provider that hands out access tokens (`connectorkit::StaticToken` for a token you already have, `connectorkit::RefreshTokenProvider` for a refresh token, `connectorkit::ClientCredentialsProvider`). `oauth_settings_…` gives the definition's client id, scopes and URLs as their defaults."
+        "The OAuth connection ({provider}): a token provider that hands out access tokens (`connectorkit::StaticToken` for a token you already have, `connectorkit::RefreshTokenProvider` for a refresh token, `connectorkit::ClientCredentialsProvider`, or `connectorkit::AuthorizationCodeFlow` to authorize with PKCE). `oauth_settings_…` gives the definition's client id, scopes and URLs as their defaults."
     )
 }
 
@@ -272,6 +272,26 @@ fn oauth_settings_fn(fn_name: &str, p: &ConnParam, o: &OAuthSpec) -> TokenStream
             chain.push(quote!(.resource(#r)));
         }
         quote!(connectorkit::OAuthSettings::entra(#login, #tenant, #client_id))
+    } else if o.provider == "oauth2generic" {
+        // The runtime renders the templates (`{ClientId}`, `{Scopes}`, `{Code}`…).
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (k, v) in [
+            ("authorizationUrlTemplate", &o.authorization_url),
+            ("tokenUrlTemplate", &o.token_url),
+            ("refreshUrlTemplate", &o.refresh_url),
+        ] {
+            if let Some(v) = v {
+                pairs.push((k.to_string(), v.clone()));
+            }
+        }
+        pairs.extend(o.other.iter().cloned());
+        let templates = if pairs.is_empty() {
+            quote!(connectorkit::OAuthTemplates::new())
+        } else {
+            let (ks, vs): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
+            quote!(connectorkit::OAuthTemplates::from_parameters([#((#ks, #vs)),*]))
+        };
+        quote!(connectorkit::OAuthSettings::generic(#client_id, #templates))
     } else {
         let token = o.token_url.clone().unwrap_or_default();
         if let Some(a) = &o.authorization_url {
@@ -299,7 +319,7 @@ fn oauth_settings_fn(fn_name: &str, p: &ConnParam, o: &OAuthSpec) -> TokenStream
         lines.push("The definition has no usable client id (it is missing or a placeholder): set yours with `.client_id(…)`.".into());
     }
     if o.provider == "oauth2generic" {
-        lines.push("This connector uses the platform's templated `oauth2generic` provider; its URL and body templates are:".into());
+        lines.push("This connector uses the platform's templated `oauth2generic` provider; the settings carry its URL and body templates (`connectorkit::OAuthTemplates`), which the runtime's providers and `connectorkit::AuthorizationCodeFlow` render:".into());
         for (k, v) in &o.other {
             lines.push(format!("- `{k}`: `{v}`"));
         }

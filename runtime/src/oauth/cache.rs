@@ -1,17 +1,14 @@
-//! A cached access token, refreshed before expiry, with one refresh in flight at a time.
+//! A cached access token, refreshed before expiry, with one refresh in flight at a time,
+//! the current refresh token, and an optional [`TokenStore`] that sees every new token.
 
 use std::future::Future;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::auth::Secret;
+use crate::oauth::endpoint::TokenResponse;
+use crate::oauth::store::{StoredToken, TokenStore};
 use crate::oauth::TokenError;
-
-/// What a token endpoint gave.
-pub(crate) struct Fetched {
-    pub(crate) access_token: Secret,
-    pub(crate) expires_in: Option<Duration>,
-}
 
 struct Cached {
     token: Secret,
@@ -24,6 +21,10 @@ struct Cached {
 #[derive(Default)]
 pub(crate) struct TokenCache {
     current: Mutex<Option<Cached>>,
+    refresh_token: Mutex<Option<Secret>>,
+    store: Option<Arc<dyn TokenStore>>,
+    /// Whether the store has been read (under `gate`).
+    loaded: std::sync::atomic::AtomicBool,
     gate: tokio::sync::Mutex<()>,
 }
 
@@ -33,6 +34,18 @@ fn margin(lifetime: Duration) -> Duration {
 }
 
 impl TokenCache {
+    pub(crate) fn with_refresh_token(refresh_token: Option<Secret>) -> Self {
+        TokenCache {
+            refresh_token: Mutex::new(refresh_token),
+            ..TokenCache::default()
+        }
+    }
+
+    pub(crate) fn set_store(&mut self, store: Arc<dyn TokenStore>) {
+        self.store = Some(store);
+        self.loaded = false.into();
+    }
+
     fn valid(&self) -> Option<Secret> {
         let guard = self.current.lock().ok()?;
         let c = guard.as_ref()?;
@@ -42,30 +55,99 @@ impl TokenCache {
         }
     }
 
-    /// A valid token, fetching one with `fetch` if needed.
+    /// The refresh token in hand, if any.
+    pub(crate) fn refresh_token(&self) -> Option<Secret> {
+        self.refresh_token.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// Reads the store once: its refresh token replaces ours (it is newer), and its access
+    /// token is used while valid.
+    async fn load(&self) {
+        use std::sync::atomic::Ordering;
+        let Some(store) = &self.store else { return };
+        if self.loaded.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let stored = match store.load().await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot load tokens from the token store");
+                None
+            }
+        };
+        let Some(stored) = stored else { return };
+        if let Some(rt) = stored.refresh_token {
+            if let Ok(mut g) = self.refresh_token.lock() {
+                *g = Some(rt);
+            }
+        }
+        let refresh_at = match stored.expires_at {
+            None => None,
+            Some(at) => match at.duration_since(SystemTime::now()) {
+                Ok(left) if left > margin(left) => Some(Instant::now() + left - margin(left)),
+                _ => return,
+            },
+        };
+        if let Ok(mut g) = self.current.lock() {
+            *g = Some(Cached {
+                token: stored.access_token,
+                refresh_at,
+            });
+        }
+    }
+
+    /// Keeps a token response: the access token, a rotated refresh token; saves both to the
+    /// store.
+    pub(crate) async fn keep(&self, r: TokenResponse) -> Secret {
+        let now = Instant::now();
+        let refresh_at = r.expires_in.map(|l| now + l.saturating_sub(margin(l)));
+        if let Some(rt) = r.refresh_token {
+            if let Ok(mut g) = self.refresh_token.lock() {
+                *g = Some(rt);
+            }
+        }
+        if let Ok(mut guard) = self.current.lock() {
+            *guard = Some(Cached {
+                token: r.access_token.clone(),
+                refresh_at,
+            });
+        }
+        if let Some(store) = &self.store {
+            let stored = StoredToken {
+                access_token: r.access_token.clone(),
+                refresh_token: self.refresh_token(),
+                expires_at: r.expires_in.map(|l| SystemTime::now() + l),
+            };
+            if let Err(e) = store.save(stored).await {
+                tracing::warn!(error = %e, "cannot save tokens to the token store");
+            }
+        }
+        r.access_token
+    }
+
+    /// Stores a token response obtained elsewhere (an authorization code exchange).
+    pub(crate) async fn seed(&self, r: TokenResponse) {
+        let _flight = self.gate.lock().await;
+        self.loaded.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.keep(r).await;
+    }
+
+    /// A valid token, fetching one with `fetch(refresh_token)` if needed.
     pub(crate) async fn get<F, Fut>(&self, fetch: F) -> Result<Secret, TokenError>
     where
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Fetched, TokenError>>,
+        F: FnOnce(Option<Secret>) -> Fut,
+        Fut: Future<Output = Result<TokenResponse, TokenError>>,
     {
         if let Some(t) = self.valid() {
             return Ok(t);
         }
         let _flight = self.gate.lock().await;
+        self.load().await;
         if let Some(t) = self.valid() {
             return Ok(t);
         }
-        let fetched = fetch().await?;
-        let refresh_at = fetched
-            .expires_in
-            .map(|l| Instant::now() + l.saturating_sub(margin(l)));
-        if let Ok(mut guard) = self.current.lock() {
-            *guard = Some(Cached {
-                token: fetched.access_token.clone(),
-                refresh_at,
-            });
-        }
-        Ok(fetched.access_token)
+        let fetched = fetch(self.refresh_token()).await?;
+        Ok(self.keep(fetched).await)
     }
 
     /// Forgets `token` if it is the cached one.

@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use crate::auth::Secret;
-use crate::oauth::cache::Fetched;
 use crate::oauth::TokenError;
 
 /// A successful token response.
 pub(crate) struct TokenResponse {
-    pub(crate) fetched: Fetched,
+    pub(crate) access_token: Secret,
+    pub(crate) expires_in: Option<Duration>,
     pub(crate) refresh_token: Option<Secret>,
 }
 
@@ -36,14 +36,12 @@ fn text(v: Option<&serde_json::Value>) -> Option<String> {
         .map(|s| s.chars().take(200).collect())
 }
 
-/// POSTs `form` to `url`; secrets in `form` never reach an error message.
-pub(crate) async fn request_token(
+/// POSTs an already encoded form `body` (it holds secrets; it never reaches a message).
+pub(crate) async fn request_token_body(
     http: &reqwest::Client,
     url: &str,
-    form: &[(&str, &str)],
+    body: String,
 ) -> Result<TokenResponse, TokenError> {
-    let body = serde_urlencoded::to_string(form)
-        .map_err(|_| TokenError::new("cannot encode the token request"))?;
     let resp = http
         .post(url)
         .header(
@@ -85,10 +83,8 @@ pub(crate) async fn request_token(
         ));
     };
     Ok(TokenResponse {
-        fetched: Fetched {
-            access_token: Secret::from(access),
-            expires_in: seconds(json.get("expires_in")),
-        },
+        access_token: Secret::from(access),
+        expires_in: seconds(json.get("expires_in")),
         refresh_token: json
             .get("refresh_token")
             .and_then(|v| v.as_str())

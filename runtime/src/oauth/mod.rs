@@ -1,14 +1,17 @@
 //! OAuth2: the [`TokenProvider`] trait generated clients call, and ready-made providers.
 //!
-//! The token endpoint calls are written here rather than with the `oauth2` crate: Power
-//! Platform's `oauth2generic` needs URL and body templates and Entra's v1 `resource` model,
-//! which a stock `oauth2::BasicClient` cannot express, and the single-flight cache below is
-//! the part that matters for correctness.
+//! The token endpoint calls are written here rather than with the `oauth2` crate's client:
+//! Power Platform's `oauth2generic` needs URL and body templates and Entra's v1 `resource`
+//! model, which a stock `oauth2::BasicClient` cannot express, and the single-flight cache is
+//! the part that matters for correctness. The `oauth2` crate does supply the random `state`
+//! and the PKCE (S256) verifier and challenge of the authorization code flow.
 
 mod cache;
 mod endpoint;
 mod providers;
 mod settings;
+mod store;
+mod templates;
 
 use std::fmt;
 use std::future::Future;
@@ -16,8 +19,13 @@ use std::pin::Pin;
 
 use crate::auth::Secret;
 
-pub use providers::{ClientCredentialsProvider, RefreshTokenProvider, StaticToken};
+pub use providers::{
+    AuthorizationCodeFlow, ClientCredentialsProvider, PendingAuthorization, RefreshTokenProvider,
+    StaticToken,
+};
 pub use settings::OAuthSettings;
+pub use store::{MemoryTokenStore, StoreFuture, StoredToken, TokenStore};
+pub use templates::OAuthTemplates;
 
 /// The future a [`TokenProvider`] returns.
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret, TokenError>> + Send + 'a>>;

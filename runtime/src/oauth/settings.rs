@@ -2,7 +2,10 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
 use crate::auth::Secret;
+use crate::oauth::templates::OAuthTemplates;
 
 const ENTRA_LOGIN: &str = "https://login.microsoftonline.com";
 
@@ -18,6 +21,7 @@ pub struct OAuthSettings {
     redirect_url: Option<String>,
     resource: Option<String>,
     entra: bool,
+    templates: Option<Arc<OAuthTemplates>>,
 }
 
 impl fmt::Debug for OAuthSettings {
@@ -35,6 +39,7 @@ impl fmt::Debug for OAuthSettings {
             .field("redirect_url", &self.redirect_url)
             .field("resource", &self.resource)
             .field("entra", &self.entra)
+            .field("templates", &self.templates)
             .finish()
     }
 }
@@ -52,6 +57,7 @@ impl OAuthSettings {
             redirect_url: None,
             resource: None,
             entra: false,
+            templates: None,
         }
     }
 
@@ -118,6 +124,25 @@ impl OAuthSettings {
     pub fn resource(mut self, resource: impl Into<String>) -> Self {
         self.resource = Some(resource.into());
         self
+    }
+
+    /// Power Platform `oauth2generic`: token requests (and the authorization URL) are built
+    /// from these templates instead of the standard forms. The token URL defaults to the
+    /// `tokenUrlTemplate` when [`OAuthSettings::new`] was given an empty one.
+    pub fn templates(mut self, templates: OAuthTemplates) -> Self {
+        self.templates = Some(Arc::new(templates));
+        self
+    }
+
+    /// Settings for Power Platform's `oauth2generic` provider: everything comes from the
+    /// `customParameters` templates (see [`OAuthTemplates::from_parameters`]).
+    pub fn generic(client_id: impl Into<String>, templates: OAuthTemplates) -> Self {
+        OAuthSettings::new(client_id, "").templates(templates)
+    }
+
+    /// The `oauth2generic` templates, if any.
+    pub fn templates_value(&self) -> Option<&OAuthTemplates> {
+        self.templates.as_deref()
     }
 
     /// The client id.
