@@ -62,7 +62,6 @@ fn enum_name(body: &str) -> Option<&str> {
     (end > 0).then(|| &after[..end])
 }
 
-
 fn render(c: &Connector, name: &str, indent: &str) -> Option<String> {
     let def = c.types.iter().find(|d| d.name == name)?;
     let TypeKind::StringEnum { variants } = &def.kind else {
