@@ -509,6 +509,7 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             quote!(&params.#pi)
         };
         calls.push(match p.location {
+            ParamLocation::Path if a.url_param.as_deref() == Some(wire.as_str()) => continue,
             ParamLocation::Path if !path.contains(&format!("{{{wire}}}")) => {
                 if p.required {
                     unused.push(quote!(let _ = &#pi;));
@@ -640,7 +641,17 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             quote!(#n)
         }
     };
-    let method = ident(&method_name);
+    const STANDARD: &[&str] = &[
+        "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT",
+    ];
+    let method = if STANDARD.contains(&method_name.as_str()) {
+        let m = ident(&method_name);
+        quote!(connectorkit::Method::#m)
+    } else {
+        // A custom token (PURGE), checked by the front end; `from_bytes` accepts any token.
+        let bytes = proc_macro2::Literal::byte_string(method_name.as_bytes());
+        quote!(connectorkit::Method::from_bytes(#bytes).unwrap_or(connectorkit::Method::POST))
+    };
     let client = if webhook {
         quote!(self.client)
     } else {
@@ -653,12 +664,35 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         }
         None => quote!(#client.inner),
     };
+    let mut prelude = prelude;
+    let recv = match &a.base_url {
+        Some(u) => {
+            prelude.push(quote! {
+                let host = #recv
+                    .with_base_url(#u)
+                    .map_err(|e| connectorkit::Error::InvalidRequest(e.to_string()))?;
+            });
+            quote!(host)
+        }
+        None => recv,
+    };
+    let start = match &a.url_param {
+        Some(wire) => {
+            let pi = a
+                .params
+                .iter()
+                .find(|p| &p.wire_name == wire)
+                .map(|p| ident(&p.ident))
+                .unwrap_or_else(|| ident("url"));
+            quote!(#recv.request_url(#method, #pi))
+        }
+        None => quote!(#recv.request(#method, #path)),
+    };
     let arms = arms(a);
     let request = quote! {
         #(#unused)*
         #(#prelude)*
-        let resp = #recv
-            .request(connectorkit::Method::#method, #path)
+        let resp = #start
             #(#calls)*
             .send()
             .await?;
@@ -711,8 +745,7 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             pub fn #pages(&self, #(#args),*) -> Result<impl connectorkit::Stream<Item = Result<#ok_ty, connectorkit::Error<#err_ty>>> + '_, connectorkit::Error<#err_ty>> {
                 #(#unused)*
                 #(#prelude)*
-                let first = #recv
-                    .request(connectorkit::Method::#method, #path)
+                let first = #start
                     #(#calls)*;
                 Ok(connectorkit::pagination::next_link_pages(first, Self::#decode, #accessor))
             }

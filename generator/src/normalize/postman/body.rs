@@ -137,7 +137,7 @@ pub(crate) fn request_body(
                                 notes.push(("postman/json-comments", "the JSON body has comments or trailing commas; they are dropped".into(), b.pointer.clone() + "/raw"));
                             }
                             ty = merge(ty, of_value(&p.value, vars));
-                            if i == 0 && !b.raw.contains("{{") {
+                            if i == 0 && !b.raw.contains("{{") && !has_ref(&p.value) {
                                 example = Some(p.value);
                             }
                             parsed_any = true;
@@ -259,6 +259,15 @@ pub(crate) fn request_body(
     Some(json!({"required": true, "content": {media: content}}))
 }
 
+/// True when a sample holds a `$ref` key, which tools would resolve as a reference.
+fn has_ref(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.contains_key("$ref") || m.values().any(has_ref),
+        Value::Array(a) => a.iter().any(has_ref),
+        _ => false,
+    }
+}
+
 type Field<'a> = (
     Option<&'a str>,
     Option<&'a str>,
@@ -366,7 +375,7 @@ pub(crate) fn responses(
             match jsonc::parse(body) {
                 Ok(p) if says_json || looks_json || ct.is_none() => {
                     ty = merge(ty, of_value(&p.value, vars));
-                    if example.is_none() {
+                    if example.is_none() && !has_ref(&p.value) {
                         example = Some(p.value);
                     }
                     json_seen = true;
