@@ -46,3 +46,28 @@ pub mod hunter {
 pub mod factset {
     include!(concat!(env!("OUT_DIR"), "/factset.rs"));
 }
+
+/// Postman collection `p2oa__users.json` (from `../shared/corpus`): a `:userId` path variable
+/// and response types inferred from saved examples.
+pub mod postman_users {
+    include!(concat!(env!("OUT_DIR"), "/postman_users.rs"));
+}
+
+/// Postman collection `p2oa__postman-echo.json` (from `../shared/corpus`): a urlencoded body,
+/// and requests that share a method and path kept as separate methods.
+pub mod postman_echo {
+    include!(concat!(env!("OUT_DIR"), "/postman_echo.rs"));
+}
+
+/// Postman collection `schemas__v21-formdata-contentType.json` (from `../shared/corpus`):
+/// multipart bodies with file parts.
+pub mod postman_formdata {
+    include!(concat!(env!("OUT_DIR"), "/postman_formdata.rs"));
+}
+
+/// A hand-made Postman collection (`tests/definitions/postman-auth.postman_collection.json`):
+/// collection-level API key auth inherited by a folder, a folder overriding it with a bearer
+/// token (inherited by its sub-folder), a request-level basic override, and `noauth`.
+pub mod postman_auth {
+    include!(concat!(env!("OUT_DIR"), "/postman_auth.rs"));
+}

@@ -83,7 +83,8 @@ fn field_schema(value: Option<&str>) -> Value {
     );
     if let (Some(v), Value::Object(m)) = (value, &mut s) {
         if !v.is_empty() && !v.contains("{{") {
-            m.insert("example".into(), json!(v));
+            let example = super::to_openapi::typed_example(v, m.get("type"));
+            m.insert("example".into(), example);
         }
     }
     s

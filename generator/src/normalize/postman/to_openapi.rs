@@ -375,7 +375,7 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
                 &mut comps,
             );
             if let (Some(e), Value::Object(m)) = (&example, &mut schema) {
-                m.insert("example".into(), json!(e));
+                m.insert("example".into(), typed_example(e, m.get("type")));
             }
             let mut param =
                 json!({"name": pp.name, "in": "path", "required": true, "schema": schema});
@@ -783,4 +783,20 @@ fn folder_descriptions(items: &[Node], prefix: &[&str]) -> BTreeMap<String, Stri
         }
     }
     out
+}
+
+/// An example value of the schema's type (`"42"` → `42` for an integer).
+pub(crate) fn typed_example(text: &str, ty: Option<&Value>) -> Value {
+    let t = text.trim();
+    match ty.and_then(Value::as_str) {
+        Some("integer") => t.parse::<i64>().map(|n| json!(n)).unwrap_or(json!(text)),
+        Some("number") => t
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or(json!(text)),
+        Some("boolean") => t.parse::<bool>().map(|b| json!(b)).unwrap_or(json!(text)),
+        _ => json!(text),
+    }
 }
