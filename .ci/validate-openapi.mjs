@@ -12,7 +12,14 @@ for (const file of files) {
     console.log(`valid   ${file}`);
   } catch (e) {
     failed += 1;
-    const msg = String(e && e.message ? e.message : e).split("\n").slice(0, 6).join("\n        ");
+    let msg = String(e && e.message ? e.message : e);
+    if (e && Array.isArray(e.details)) {
+      msg += "\n" + e.details
+        .slice(0, 5)
+        .map((d) => `${(d.path || []).join("/")}: ${d.message}`)
+        .join("\n");
+    }
+    msg = msg.split("\n").slice(0, 8).join("\n        ");
     console.log(`INVALID ${file}\n        ${msg}`);
   }
 }
