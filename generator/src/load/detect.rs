@@ -150,7 +150,7 @@ fn not_a_collection(obj: &serde_json::Map<String, Value>) -> Option<Rejection> {
         return Some((
             "load/postman-yaml-collection",
             format!("this is one file of a multi-file YAML Postman collection (`$kind: {kind}`, collections schema 3.0.0); that format is not supported yet"),
-            Some(format!("{export}")),
+            Some(export.to_string()),
             "/$kind".to_string(),
         ));
     }

@@ -286,6 +286,9 @@ impl<'a> ActionCtx<'a> {
                 for (name, v) in server.variables.iter().flatten() {
                     url = url.replace(&format!("{{{name}}}"), &v.default);
                 }
+                action.notes.push(format!(
+                    "This request goes to `{url}` (an operation-level server), whatever the client's base URL."
+                ));
                 action.base_url = Some(url);
             }
         }

@@ -25,7 +25,7 @@ pub(crate) struct Collection {
 /// A folder or a request.
 #[derive(Debug)]
 pub(crate) enum Node {
-    Folder(Folder),
+    Folder(Box<Folder>),
     Request(Box<Request>),
 }
 

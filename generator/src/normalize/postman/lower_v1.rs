@@ -105,7 +105,7 @@ pub(crate) fn lower(doc: &Value, ptr: &str, cx: &mut Cx) -> Collection {
     };
     let mut items = Vec::new();
     for id in root_folders {
-        if let Some(f) = folder(&mut ix, &id, cx, 0) {
+        if let Some(f) = folder(&mut ix, &id, 0) {
             items.push(f);
         }
     }
@@ -122,7 +122,7 @@ pub(crate) fn lower(doc: &Value, ptr: &str, cx: &mut Cx) -> Collection {
         .cloned()
         .collect();
     for id in left {
-        if let Some(f) = folder(&mut ix, &id, cx, 0) {
+        if let Some(f) = folder(&mut ix, &id, 0) {
             items.push(f);
         }
     }
@@ -154,7 +154,7 @@ fn ids(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn folder(ix: &mut Index<'_>, id: &str, cx: &mut Cx, depth: usize) -> Option<Node> {
+fn folder(ix: &mut Index<'_>, id: &str, depth: usize) -> Option<Node> {
     if depth > 64 || !ix.folders_used.insert(id.to_string()) {
         return None;
     }
@@ -162,7 +162,7 @@ fn folder(ix: &mut Index<'_>, id: &str, cx: &mut Cx, depth: usize) -> Option<Nod
     let p = push(&push(&ix.ptr, "folders"), &i.to_string());
     let mut items = Vec::new();
     for sub in ids(f.get("folders_order")) {
-        if let Some(n) = folder(ix, &sub, cx, depth + 1) {
+        if let Some(n) = folder(ix, &sub, depth + 1) {
             items.push(n);
         }
     }
@@ -171,7 +171,7 @@ fn folder(ix: &mut Index<'_>, id: &str, cx: &mut Cx, depth: usize) -> Option<Nod
             items.push(r);
         }
     }
-    Some(Node::Folder(Folder {
+    Some(Node::Folder(Box::new(Folder {
         name: text(f.get("name")).unwrap_or_default(),
         description: description(f.get("description")),
         auth: auth_slot(f.get("auth"), &push(&p, "auth")),
@@ -179,7 +179,7 @@ fn folder(ix: &mut Index<'_>, id: &str, cx: &mut Cx, depth: usize) -> Option<Nod
         prerequest: script(f.get("events"), "prerequest"),
         items,
         pointer: p,
-    }))
+    })))
 }
 
 fn take_request(ix: &mut Index<'_>, id: &str) -> Option<Node> {

@@ -77,7 +77,7 @@ fn items(v: Option<&Value>, ptr: &str, cx: &mut Cx) -> Vec<Node> {
             continue;
         }
         if it.get("item").is_some() && it.get("request").is_none() {
-            out.push(Node::Folder(Folder {
+            out.push(Node::Folder(Box::new(Folder {
                 name: text(it.get("name")).unwrap_or_default(),
                 description: description(it.get("description")),
                 auth: auth_slot(it.get("auth"), &push(&p, "auth")),
@@ -85,7 +85,7 @@ fn items(v: Option<&Value>, ptr: &str, cx: &mut Cx) -> Vec<Node> {
                 prerequest: script(it.get("event"), "prerequest"),
                 items: items(it.get("item"), &push(&p, "item"), cx),
                 pointer: p,
-            }));
+            })));
         } else if it.get("request").is_some() {
             out.push(Node::Request(Box::new(request(it, &p))));
         } else {
