@@ -38,6 +38,10 @@ fn main() {
             postman.join("schemas__v21-formdata-contentType.json"),
         ),
         (
+            "postman_autodesk",
+            postman.join("autodesk__model-derivative-03.json"),
+        ),
+        (
             "postman_auth",
             manifest.join("definitions/postman-auth.postman_collection.json"),
         ),

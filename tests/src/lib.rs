@@ -71,3 +71,10 @@ pub mod postman_formdata {
 pub mod postman_auth {
     include!(concat!(env!("OUT_DIR"), "/postman_auth.rs"));
 }
+
+/// Postman collection `autodesk__model-derivative-03.json` (from `../shared/corpus`): a URL
+/// that is one variable (a signed upload URL) taken as an argument, a binary body, and bearer
+/// auth inferred from `Authorization: Bearer {{access_token}}` headers.
+pub mod postman_autodesk {
+    include!(concat!(env!("OUT_DIR"), "/postman_autodesk.rs"));
+}

@@ -240,3 +240,54 @@ async fn multipart_upload() {
     );
     assert!(seen.body.is_empty());
 }
+
+#[tokio::test]
+async fn dynamic_url_binary_body_and_inferred_bearer() {
+    use connectorkit_tests::postman_autodesk::{Client, FinalizeUploadRequest};
+    let (base, log) = server().await;
+    let c = Client::new()
+        .unwrap()
+        .with_base_url(&base)
+        .unwrap()
+        .with_bearer("tok-9");
+
+    // `{{ContentUploadSignedURL}}` is the whole URL: the method takes it as an argument.
+    let signed = format!("{base}/signed/upload-1?sig=a%2Fb");
+    c.upload_assembly_file(&signed, &b"\x00\x01binary"[..])
+        .await
+        .unwrap();
+    let seen = last(&log);
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("PUT", "/signed/upload-1")
+    );
+    assert_eq!(seen.query.as_deref(), Some("sig=a%2Fb"));
+    assert_eq!(
+        seen.header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(seen.body, b"\x00\x01binary");
+
+    // `Authorization: Bearer {{access_token}}` in the collection → bearer auth.
+    c.finalize_upload(
+        "bucket-1",
+        "model.iam",
+        &FinalizeUploadRequest {
+            upload_key: "key-7".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let seen = last(&log);
+    assert_eq!(seen.method, "POST");
+    assert_eq!(
+        seen.path,
+        "/oss/v2/buckets/bucket-1/objects/model.iam/signeds3upload"
+    );
+    assert_eq!(seen.header("authorization"), Some("Bearer tok-9"));
+    assert_eq!(seen.header("content-type"), Some("application/json"));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&seen.body).unwrap(),
+        serde_json::json!({"uploadKey": "key-7"})
+    );
+}

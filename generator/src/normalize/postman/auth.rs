@@ -147,7 +147,7 @@ impl Schemes {
                         self.add("basic".into(), "basic", json!({"type": "http", "scheme": "basic", "description": "HTTP basic (inferred from an `Authorization: Basic …` header)"})),
                         "basic",
                     )
-                } else if literal {
+                } else if literal && !v.is_empty() {
                     continue;
                 } else {
                     match self.api_key("Authorization", "header", "The whole `Authorization` header value (inferred from the collection's header)") {
@@ -155,7 +155,9 @@ impl Schemes {
                         _ => continue,
                     }
                 };
-                let note = if literal {
+                let note = if v.is_empty() {
+                    "an `Authorization` header without a value is read as a credential the caller sets on the client".to_string()
+                } else if literal {
                     format!("a literal `Authorization` header is read as {what} auth; the credential in the file is not emitted")
                 } else {
                     format!("the `Authorization: {v}` header is read as {what} auth")

@@ -115,16 +115,17 @@ pub(crate) fn dedupe(wanted: &[Wanted]) -> (Vec<String>, Vec<(usize, String, Str
             }
         }
         if !done {
-            let methods: BTreeSet<&str> =
-                members.iter().map(|&i| wanted[i].method.as_str()).collect();
-            if methods.len() == members.len() {
+            // The method qualifies the members whose method is unique in the group (when
+            // the group has several methods); numbers settle the rest.
+            let mut per_method: BTreeMap<&str, usize> = BTreeMap::new();
+            for &i in &members {
+                *per_method.entry(wanted[i].method.as_str()).or_default() += 1;
+            }
+            if per_method.len() > 1 {
                 for &i in &members {
-                    names[i] = format!("{}_{}", wanted[i].method, wanted[i].base);
-                }
-            } else if depth > 0 {
-                // Qualify by the nearest folder where that helps; numbers settle the rest.
-                for &i in &members {
-                    names[i] = qualify(&wanted[i], 1);
+                    if per_method.get(wanted[i].method.as_str()) == Some(&1) {
+                        names[i] = format!("{}_{}", wanted[i].method, wanted[i].base);
+                    }
                 }
             }
         }
@@ -185,6 +186,9 @@ mod tests {
             w("create", &["A"], "post"),
             w("same", &[], "get"),
             w("same", &[], "get"),
+            w("form", &["F"], "get"),
+            w("form", &["F"], "post"),
+            w("form", &["F"], "post"),
         ]);
         assert_eq!(
             names,
@@ -194,10 +198,13 @@ mod tests {
                 "get_create",
                 "post_create",
                 "same",
-                "same_2"
+                "same_2",
+                "get_form",
+                "form",
+                "form_2"
             ]
         );
-        assert_eq!(renames.len(), 5);
+        assert_eq!(renames.len(), 7);
     }
 
     #[test]
