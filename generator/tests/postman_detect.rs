@@ -165,3 +165,32 @@ fn bad_requests_are_diagnosed_not_fatal() {
     assert_eq!(w.location.json_pointer, "/item/0/item/3/response/0/body");
     assert!(w.message.contains("`Folder / Good`"), "{w}");
 }
+
+#[test]
+fn odd_shapes_never_panic() {
+    // Wrong types everywhere the schemas allow unions, and some they do not.
+    let odd = [
+        r#"{"info": {"name": 5}, "item": {"name": "not a list"}}"#,
+        r#"{"info": {"name": "x"}, "item": [1, "two", null, {"name": "no request"}]}"#,
+        r#"{"info": {"name": "x"}, "item": [{"name": "r", "request": {"url": 42, "method": 7, "header": 3, "body": "raw", "auth": "basic"}}]}"#,
+        r#"{"info": {"name": "x"}, "item": [{"name": "r", "request": {"url": {"host": 5, "path": [{"value": null}, 3]}, "header": "X-A: 1\n// X-B: 2\nbad"}}]}"#,
+        r#"{"info": {"name": "x"}, "auth": {"type": "apikey", "apikey": "k"}, "item": [{"name": "r", "request": "https://x/é/{{a_{{b}}}}/:id.json?q={{$guid}}&q=2#frag"}]}"#,
+        r#"{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "POST", "url": "http://x/a", "body": {"mode": "raw", "raw": "{\"a\": {{v}}, // c\n \"d\": \"2024-01-01T1é:00:00+\", }"}}, "response": [{"code": "abc", "body": 5}, {"code": 99999}, {"code": 200, "body": "[1, 2.5, null, {\"a\": [[]]}]"}]}]}"#,
+        r#"{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "POST", "url": "http://x", "body": {"mode": "formdata", "formdata": [{"type": "file"}, {"key": "f", "type": "file", "src": ["a", "b"]}, {"key": "f", "value": null}]}}}]}"#,
+        r#"{"info": {"name": "x"}, "item": [{"name": "r", "request": {"method": "POST", "url": "http://x", "body": {"mode": "graphql", "graphql": {"query": 1, "variables": "{not json"}}}}]}"#,
+        r#"{"id": "1", "name": "v1", "order": ["a", "a", "missing"], "folders": [{"id": "f", "folders_order": ["f"], "order": ["b"]}], "requests": [{"id": "a", "url": "", "headers": 5}, {"id": "b", "url": "{{u}}", "currentHelper": "basicAuth", "helperAttributes": "{bad"}, {"id": "b", "url": "x"}, {"url": "no id"}]}"#,
+        r#"{"collection": {"info": {"name": "x"}, "item": [{"name": "deep", "item": [{"item": [{"item": [{"name": "r", "request": {"url": {"raw": "{{host}}:8080/x"}}}]}]}]}]}}"#,
+    ];
+    for text in odd {
+        // Either a clean failure or a prepared client; never a panic.
+        let _ = connectorkit_generator::prepare_bytes(Path::new("odd.json"), text.as_bytes());
+    }
+    // Deep nesting.
+    let mut deep = String::from(r#"{"name": "r", "request": "http://x/y"}"#);
+    for _ in 0..50 {
+        deep = format!(r#"{{"name": "f", "item": [{deep}]}}"#);
+    }
+    let text = format!(r#"{{"info": {{"name": "x"}}, "item": [{deep}]}}"#);
+    let p = connectorkit_generator::prepare_bytes(Path::new("deep.json"), text.as_bytes());
+    assert!(p.is_ok_and(|p| p.connector.actions.len() == 1));
+}

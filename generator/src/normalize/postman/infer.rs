@@ -161,7 +161,9 @@ fn format_of(s: &str) -> Option<&'static str> {
         && (b[10] == b'T' || b[10] == b't')
         && b[13] == b':'
         && b[16] == b':'
-        && (s.ends_with('Z') || s.ends_with('z') || s[19..].contains(['+', '-']))
+        && (s.ends_with('Z')
+            || s.ends_with('z')
+            || s.get(19..).is_some_and(|t| t.contains(['+', '-'])))
     {
         return Some("date-time");
     }
