@@ -41,6 +41,7 @@ fn main() {
             "postman_autodesk",
             postman.join("autodesk__model-derivative-03.json"),
         ),
+        ("postman_wise", postman.join("wise__cards-api.json")),
         (
             "postman_auth",
             manifest.join("definitions/postman-auth.postman_collection.json"),

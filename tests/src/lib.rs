@@ -78,3 +78,9 @@ pub mod postman_auth {
 pub mod postman_autodesk {
     include!(concat!(env!("OUT_DIR"), "/postman_autodesk.rs"));
 }
+
+/// Postman collection `wise__cards-api.json` (from `../shared/corpus`): two base-URL
+/// variables (`{{host}}` and `{{pci-host}}`), each settable on the client.
+pub mod postman_wise {
+    include!(concat!(env!("OUT_DIR"), "/postman_wise.rs"));
+}

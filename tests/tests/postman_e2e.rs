@@ -291,3 +291,58 @@ async fn dynamic_url_binary_body_and_inferred_bearer() {
         serde_json::json!({"uploadKey": "key-7"})
     );
 }
+
+#[tokio::test]
+async fn several_named_base_urls() {
+    use connectorkit_tests::postman_wise::{Client, PresetCardPinRequest};
+    let (base, log) = server().await;
+    // `{{host}}` is the client's base URL; `{{pci-host}}` (the card-data requests) has its
+    // own setter, kept when credentials are added afterwards.
+    let c = Client::new()
+        .unwrap()
+        .with_base_url(&format!("{base}/main"))
+        .unwrap()
+        .with_pci_host_base_url(&format!("{base}/pci"))
+        .with_bearer("t-1");
+
+    c.get_available_card_programs("p-1").await.unwrap();
+    let seen = last(&log);
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        (
+            "GET",
+            "/main/v3/spend/profiles/p-1/card-orders/availability"
+        )
+    );
+    assert_eq!(seen.header("authorization"), Some("Bearer t-1"));
+
+    c.get_sensitive_card_details(
+        "card-token",
+        &PresetCardPinRequest {
+            key_version: 1,
+            encrypted_payload: "abc".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let seen = last(&log);
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", "/pci/twcard-data/v1/sensitive-card-data/details")
+    );
+    assert_eq!(seen.header("x-tw-twcard-card-token"), Some("card-token"));
+    assert_eq!(seen.header("authorization"), Some("Bearer t-1"));
+
+    // Re-pointing the main base URL keeps the other one.
+    let c2 = c.with_base_url(&format!("{base}/main2")).unwrap();
+    c2.get_sensitive_card_details(
+        "t",
+        &PresetCardPinRequest {
+            key_version: 2,
+            encrypted_payload: "x".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(last(&log).path.starts_with("/pci/"));
+}

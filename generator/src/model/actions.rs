@@ -247,6 +247,7 @@ impl<'a> ActionCtx<'a> {
             location_template: None,
             url_param: None,
             base_url: None,
+            base_name: None,
         }
     }
 
@@ -281,14 +282,28 @@ impl<'a> ActionCtx<'a> {
         }
         if let Some(server) = op.servers.first() {
             let default_servers = &self.resolver.openapi.servers;
-            if default_servers.first().map(|s| &s.url) != Some(&server.url) {
+            // Only an absolute URL can be a base URL of its own (a relative server URL is
+            // relative to where the document was served from).
+            if default_servers.first().map(|s| &s.url) != Some(&server.url)
+                && server.url.contains("://")
+            {
                 let mut url = server.url.clone();
                 for (name, v) in server.variables.iter().flatten() {
                     url = url.replace(&format!("{{{name}}}"), &v.default);
                 }
-                action.notes.push(format!(
-                    "This request goes to `{url}` (an operation-level server), whatever the client's base URL."
-                ));
+                action.base_name = server
+                    .extensions
+                    .get("x-connectorkit-base-name")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
+                action.notes.push(match &action.base_name {
+                    Some(n) => format!(
+                        "This request goes to the `{n}` server (default `{url}`), not to the client's base URL."
+                    ),
+                    None => format!(
+                        "This request goes to `{url}` (an operation-level server), not to the client's base URL."
+                    ),
+                });
                 action.base_url = Some(url);
             }
         }

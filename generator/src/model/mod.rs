@@ -341,6 +341,9 @@ pub struct Action {
     pub url_param: Option<String>,
     /// The base URL of an operation-level server that differs from the document's first.
     pub base_url: Option<String>,
+    /// That server's name (`x-connectorkit-base-name`, the Postman variable), for the
+    /// client's `with_…_base_url` setter.
+    pub base_name: Option<String>,
 }
 
 /// Builds the model. Problems are recorded in `diags`; what can be built is built.

@@ -231,7 +231,11 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
     bases.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
     let servers: Vec<(Base, Value)> = bases
         .iter()
-        .map(|(b, ..)| (b.clone(), server(b, &c.variables)))
+        .map(|(b, ..)| {
+            let mut s = server(b, &c.variables);
+            s["x-connectorkit-base-name"] = json!(base_name(b));
+            (b.clone(), s)
+        })
         .collect();
 
     // Names.
@@ -798,5 +802,16 @@ pub(crate) fn typed_example(text: &str, ty: Option<&Value>) -> Value {
             .unwrap_or(json!(text)),
         Some("boolean") => t.parse::<bool>().map(|b| json!(b)).unwrap_or(json!(text)),
         _ => json!(text),
+    }
+}
+
+/// A name for a base URL: the variable, or the host of a literal origin.
+fn base_name(b: &Base) -> String {
+    match b {
+        Base::Variable(v) | Base::Dynamic(v) => v.clone(),
+        Base::Origin(o) => {
+            let rest = o.split_once("://").map_or(o.as_str(), |(_, r)| r);
+            rest.split(['/', ':']).next().unwrap_or(rest).to_string()
+        }
     }
 }
