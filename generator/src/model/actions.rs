@@ -282,15 +282,13 @@ impl<'a> ActionCtx<'a> {
         }
         if let Some(server) = op.servers.first() {
             let default_servers = &self.resolver.openapi.servers;
+            let mut url = server.url.clone();
+            for (name, v) in server.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &v.default);
+            }
             // Only an absolute URL can be a base URL of its own (a relative server URL is
             // relative to where the document was served from).
-            if default_servers.first().map(|s| &s.url) != Some(&server.url)
-                && server.url.contains("://")
-            {
-                let mut url = server.url.clone();
-                for (name, v) in server.variables.iter().flatten() {
-                    url = url.replace(&format!("{{{name}}}"), &v.default);
-                }
+            if default_servers.first().map(|s| &s.url) != Some(&server.url) && url.contains("://") {
                 action.base_name = server
                     .extensions
                     .get("x-connectorkit-base-name")
