@@ -156,17 +156,25 @@ pub fn items(c: &Connector) -> TokenStream {
     } else {
         (None, None, quote!())
     };
-    let with_base_url = if plain_client {
+    let with_base_url = if let (true, Some(keep)) = (plain_client, &keep_bases) {
         quote! {
-            /// The same client pointed at another base URL.
+            /// The same client pointed at another base URL (the other servers' base URLs
+            /// are kept).
             pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
                 Ok(Self {
                     inner: self.inner.with_base_url(base_url)?,
-                    #keep_bases
+                    #keep
                 })
             }
 
             #base_setters
+        }
+    } else if plain_client {
+        quote! {
+            /// The same client pointed at another base URL.
+            pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
+                Ok(Self::from_runtime(self.inner.with_base_url(base_url)?))
+            }
         }
     } else {
         quote! {
