@@ -438,6 +438,13 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
         let mut seen_headers: BTreeSet<String> = BTreeSet::new();
         for h in &r.headers {
             let Some(key) = h.key.as_deref().map(str::trim).filter(|k| !k.is_empty()) else {
+                if h.value.as_deref().is_some_and(|v| !v.is_empty()) {
+                    notes.push((
+                        "postman/header-without-key",
+                        "a header has a value but no key; it is skipped".into(),
+                        h.pointer.clone(),
+                    ));
+                }
                 continue;
             };
             let lower = key.to_ascii_lowercase();

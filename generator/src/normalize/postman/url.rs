@@ -396,3 +396,82 @@ fn raw_parts(raw: &str) -> Option<(String, String, Option<String>)> {
     let path = path.map(|(_, p)| format!("/{p}")).unwrap_or_default();
     Some((format!("{scheme}{host}"), path, q))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(s: &str) -> Target {
+        let url = Url {
+            raw: Some(s.to_string()),
+            ..Url::default()
+        };
+        analyse(&url, &BTreeMap::new()).unwrap_or_else(|e| panic!("{s}: {e:?}"))
+    }
+
+    #[test]
+    fn string_urls() {
+        let t = raw("{{baseUrl}}/users/:id.json/{{v}}/items?limit=10&flag#frag");
+        assert_eq!(t.base, Base::Variable("baseUrl".into()));
+        assert_eq!(t.path, "/users/{id}.json/{v}/items");
+        let names: Vec<&str> = t.path_params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["id", "v"]);
+        let q: Vec<(Option<&str>, Option<&str>)> = t
+            .query
+            .iter()
+            .map(|e| (e.key.as_deref(), e.value.as_deref()))
+            .collect();
+        assert_eq!(q, [(Some("limit"), Some("10")), (Some("flag"), None)]);
+
+        let t = raw("https://{{apihost}}:8443/v{{version}}/a/");
+        assert_eq!(t.base, Base::Origin("https://{apihost}:8443".into()));
+        assert_eq!(t.path, "/v{version}/a/");
+
+        let t = raw("localhost:3000/x");
+        assert_eq!(t.base, Base::Origin("http://localhost:3000".into()));
+        assert_eq!(t.notes[0].0, "postman/url-no-scheme");
+
+        assert_eq!(raw("{{signedUrl}}").base, Base::Dynamic("signedUrl".into()));
+        assert_eq!(raw("{{url}}").path, "/");
+    }
+
+    #[test]
+    fn structured_urls_win_over_raw() {
+        let url = Url {
+            raw: Some("https://wrong.example.com/other".into()),
+            protocol: Some("https".into()),
+            host: Some(vec!["api".into(), "example".into(), "com".into()]),
+            path: Some(vec!["a".into(), ":b".into(), "{c}".into(), "a".into()]),
+            ..Url::default()
+        };
+        let t = analyse(&url, &BTreeMap::new()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(t.base, Base::Origin("https://api.example.com".into()));
+        assert_eq!(t.path, "/a/{b}/{c}/a");
+        let codes: Vec<&str> = t.notes.iter().map(|n| n.0).collect();
+        assert!(codes.contains(&"postman/url-raw-mismatch"), "{codes:?}");
+        assert!(codes.contains(&"postman/literal-braces"), "{codes:?}");
+    }
+
+    #[test]
+    fn unusable_urls_and_nesting() {
+        for bad in ["", "   ", "<insert the URL here>"] {
+            let url = Url {
+                raw: Some(bad.into()),
+                ..Url::default()
+            };
+            assert!(analyse(&url, &BTreeMap::new()).is_err(), "{bad:?}");
+        }
+        let url = Url {
+            raw: Some("{{base}}/{{a_{{b}}}}".into()),
+            ..Url::default()
+        };
+        assert_eq!(
+            analyse(&url, &BTreeMap::new()).err().map(|e| e.0),
+            Some("postman/nested-variable")
+        );
+        // Defined inner variables are resolved first, as Postman does.
+        let vars = BTreeMap::from([("b".to_string(), "x".to_string())]);
+        let t = analyse(&url, &vars).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(t.path, "/{a_x}");
+    }
+}
