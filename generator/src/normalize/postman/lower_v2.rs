@@ -53,7 +53,51 @@ pub(crate) fn lower(doc: &Value, ptr: &str, cx: &mut Cx) -> Collection {
         pointer: ptr.to_string(),
     };
     c.items = items(doc.get("item"), &push(ptr, "item"), cx);
+    if version == "v2.1" || version == "v2.0" {
+        auth_forms(doc, ptr, version, cx);
+    }
     c
+}
+
+/// Warns about auth attributes written in the other version's form (an object in a v2.1
+/// file, a list in a v2.0 file); both are read.
+fn auth_forms(v: &Value, ptr: &str, version: &str, cx: &mut Cx) {
+    match v {
+        Value::Object(o) => {
+            for (k, child) in o {
+                let p = push(ptr, k);
+                if k == "auth" {
+                    if let Some(kind) = child.get("type").and_then(Value::as_str) {
+                        let attrs = child.get(kind);
+                        let wrong = match version {
+                            "v2.1" => attrs.is_some_and(Value::is_object),
+                            _ => attrs.is_some_and(Value::is_array),
+                        };
+                        if wrong {
+                            cx.warn(
+                                "postman/schema",
+                                format!(
+                                    "`{kind}` auth attributes are written in the {} form in a {version} collection; they are read anyway",
+                                    if version == "v2.1" { "v2.0 object" } else { "v2.1 list" }
+                                ),
+                                &push(&p, kind),
+                            );
+                        }
+                    }
+                    continue;
+                }
+                if k == "item" || k.parse::<usize>().is_ok() || child.is_array() || k == "request" {
+                    auth_forms(child, &p, version, cx);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                auth_forms(child, &push(ptr, &i.to_string()), version, cx);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn items(v: Option<&Value>, ptr: &str, cx: &mut Cx) -> Vec<Node> {
