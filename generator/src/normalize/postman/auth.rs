@@ -121,12 +121,12 @@ impl Schemes {
     }
 
     /// Auth implied by headers or query items of a request without auth: the scheme, the
-    /// entries to drop (by pointer) and a note for the diagnostic.
+    /// entries to drop (pointer, lower-case key) and a note for the diagnostic.
     pub fn infer(
         &mut self,
         headers: &[Entry],
         query: &[Entry],
-    ) -> Option<(String, Vec<String>, String)> {
+    ) -> Option<(String, Vec<(String, String)>, String)> {
         for h in headers.iter().filter(|h| !h.disabled) {
             let (Some(k), Some(v)) = (&h.key, &h.value) else {
                 continue;
@@ -162,7 +162,11 @@ impl Schemes {
                 } else {
                     format!("the `Authorization: {v}` header is read as {what} auth")
                 };
-                return Some((scheme, vec![h.pointer.clone()], note));
+                return Some((
+                    scheme,
+                    vec![(h.pointer.clone(), k.to_ascii_lowercase())],
+                    note,
+                ));
             }
             if !literal && key_like(k) && vars::whole(v).is_some() {
                 if let Resolved::Scheme(s) = self.api_key(
@@ -172,7 +176,7 @@ impl Schemes {
                 ) {
                     return Some((
                         s,
-                        vec![h.pointer.clone()],
+                        vec![(h.pointer.clone(), k.to_ascii_lowercase())],
                         format!("header `{k}: {v}` is read as API key auth"),
                     ));
                 }
@@ -190,7 +194,7 @@ impl Schemes {
                 ) {
                     return Some((
                         s,
-                        vec![q.pointer.clone()],
+                        vec![(q.pointer.clone(), k.to_ascii_lowercase())],
                         format!("query item `{k}={v}` is read as API key auth"),
                     ));
                 }

@@ -303,7 +303,9 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
         let mut description = r.description.clone().unwrap_or_default();
 
         // Auth.
-        let mut drop_entries: Vec<String> = Vec::new();
+        // Entries auth was inferred from: (pointer, lower-case key). Entries parsed from one
+        // string share a pointer, so the key decides too.
+        let mut drop_entries: Vec<(String, String)> = Vec::new();
         let mut auth_header = false;
         let security = match flat.auth {
             Eff::Auth(a) => match schemes.resolve(a, &flat.vars) {
@@ -353,12 +355,6 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
 
         // Parameters.
         let mut params: Vec<Value> = Vec::new();
-        let path_key_params: Vec<String> = p
-            .target
-            .path_params
-            .iter()
-            .map(|x| x.name.clone())
-            .collect();
         for pp in &p.target.path_params {
             let example = pp.example.clone().or_else(|| {
                 pp.from_variable
@@ -402,16 +398,10 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
         // Query.
         let mut seen_query: BTreeMap<String, usize> = BTreeMap::new();
         for q in &p.target.query {
-            if drop_entries.contains(&q.pointer)
-                && q.key.is_some()
-                && q.value.as_deref().is_some_and(|v| v.contains("{{"))
-                && security.is_some()
-            {
-                if let Some(k) = &q.key {
-                    if drop_key_matches(&schemes, security.as_deref(), k) {
-                        continue;
-                    }
-                }
+            if q.key.as_deref().is_some_and(|k| {
+                drop_entries.contains(&(q.pointer.clone(), k.to_ascii_lowercase()))
+            }) {
+                continue;
             }
             let Some(key) = q.key.as_deref().filter(|k| !k.is_empty()) else {
                 notes.push((
@@ -454,10 +444,10 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
             ) {
                 continue;
             }
-            if lower == "authorization" && (auth_header || drop_entries.contains(&h.pointer)) {
+            if lower == "authorization" && auth_header {
                 continue;
             }
-            if drop_entries.contains(&h.pointer) {
+            if drop_entries.contains(&(h.pointer.clone(), lower.clone())) {
                 continue;
             }
             if !seen_headers.insert(lower.clone()) {
@@ -555,7 +545,6 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
             key = format!("{path}#{name}");
             op.insert("x-connectorkit-wire-path".into(), json!(path));
         }
-        let _ = &path_key_params;
         let entry = paths.entry(key).or_insert_with(|| json!({}));
         if let Value::Object(m) = entry {
             m.insert(slot.to_string(), Value::Object(op));
@@ -630,14 +619,6 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
     }
     doc.insert("x-postman".into(), json!({"version": c.version}));
     Value::Object(doc)
-}
-
-fn drop_key_matches(schemes: &Schemes, scheme: Option<&str>, key: &str) -> bool {
-    scheme
-        .and_then(|s| schemes.schemes.get(s))
-        .and_then(|s| s.get("name"))
-        .and_then(Value::as_str)
-        == Some(key)
 }
 
 fn secret_like(lower: &str) -> bool {
