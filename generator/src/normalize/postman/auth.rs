@@ -18,6 +18,10 @@ pub(crate) struct Schemes {
     by_key: BTreeMap<String, String>,
 }
 
+/// Auth inferred from a request's entries: (scheme name, the entries it came from as
+/// (pointer, lower-case key), a note for the diagnostic).
+pub(crate) type Inferred = (String, Vec<(String, String)>, String);
+
 /// What a request's auth comes to.
 pub(crate) enum Resolved {
     /// A security scheme, by name.
@@ -122,11 +126,7 @@ impl Schemes {
 
     /// Auth implied by headers or query items of a request without auth: the scheme, the
     /// entries to drop (pointer, lower-case key) and a note for the diagnostic.
-    pub fn infer(
-        &mut self,
-        headers: &[Entry],
-        query: &[Entry],
-    ) -> Option<(String, Vec<(String, String)>, String)> {
+    pub fn infer(&mut self, headers: &[Entry], query: &[Entry]) -> Option<Inferred> {
         for h in headers.iter().filter(|h| !h.disabled) {
             let (Some(k), Some(v)) = (&h.key, &h.value) else {
                 continue;
