@@ -319,7 +319,7 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
                         .or_insert_with(|| (a.pointer.clone(), Vec::new()));
                     e.1.push(item.clone());
                     op.insert("x-postman-auth".into(), json!(kind));
-                    description.push_str(&format!("\n\nThe collection authenticates this request with Postman's `{kind}` auth, which the generated client does not compute: sign the request yourself (for example through a custom `reqwest::Client`)."));
+                    description.push_str(&format!("\n\nThe collection authenticates this request with Postman's `{kind}` auth, which the generated client does not compute: the request is sent without it."));
                     None
                 }
             },
