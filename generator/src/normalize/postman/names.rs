@@ -89,6 +89,35 @@ pub(crate) fn base_name(request_name: &str, method: &str, path: &str) -> String 
     words.join("_")
 }
 
+/// A name the collection pins: `Name [operationId]` (postman-to-openapi's bracket
+/// convention) or an `operationId: …` first line in the description. Returns the snake_case name
+/// and the request name without the brackets.
+pub(crate) fn pinned(request_name: &str, description: Option<&str>) -> Option<(String, String)> {
+    let t = request_name.trim();
+    if let Some(open) = t.strip_suffix(']').and_then(|x| x.rfind('[')) {
+        let id = &t[open + 1..t.len() - 1];
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let s = snake(id);
+        if ok && s.chars().any(|c| c.is_ascii_alphabetic()) {
+            return Some((s, t[..open].trim().to_string()));
+        }
+    }
+    // Only the description's first line: later lines may be examples (YAML in the docs).
+    let first = description
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())?;
+    let id = first.strip_prefix("operationId:")?;
+    let s = snake(id.trim());
+    s.chars()
+        .any(|c| c.is_ascii_alphabetic())
+        .then(|| (s, t.to_string()))
+}
+
 /// Unique names, in order; and the renames made: (index, base, final).
 pub(crate) fn dedupe(wanted: &[Wanted]) -> (Vec<String>, Vec<(usize, String, String)>) {
     let mut names: Vec<String> = wanted.iter().map(|w| w.base.clone()).collect();
@@ -205,6 +234,20 @@ mod tests {
             ]
         );
         assert_eq!(renames.len(), 7);
+    }
+
+    #[test]
+    fn pinned_names() {
+        assert_eq!(
+            pinned("List pets [listPets]", None),
+            Some(("list_pets".into(), "List pets".into()))
+        );
+        assert_eq!(
+            pinned("Get it", Some("\noperationId: fetchIt\nDocs.")),
+            Some(("fetch_it".into(), "Get it".into()))
+        );
+        assert_eq!(pinned("Array [0]", None), None);
+        assert_eq!(pinned("Plain", Some("Docs.\n  operationId: later")), None);
     }
 
     #[test]

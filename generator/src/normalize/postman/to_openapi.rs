@@ -242,7 +242,9 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
     let wanted: Vec<Wanted> = prepared
         .iter()
         .map(|p| Wanted {
-            base: names::base_name(&p.flat.req.name, &p.method, &p.target.path),
+            base: names::pinned(&p.flat.req.name, p.flat.req.description.as_deref())
+                .map(|(id, _)| id)
+                .unwrap_or_else(|| names::base_name(&p.flat.req.name, &p.method, &p.target.path)),
             folders: p.flat.folders.iter().map(|s| s.to_string()).collect(),
             method: p.method.to_ascii_lowercase(),
         })
@@ -296,8 +298,11 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
             }
             op.insert("tags".into(), json!([tag]));
         }
-        if !r.name.trim().is_empty() {
-            op.insert("summary".into(), json!(r.name.trim()));
+        let summary = names::pinned(&r.name, None)
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| r.name.trim().to_string());
+        if !summary.is_empty() {
+            op.insert("summary".into(), json!(summary));
         }
         op.insert("operationId".into(), json!(name));
         let mut description = r.description.clone().unwrap_or_default();
