@@ -31,9 +31,28 @@ fn main() {
         ("factset", "certified-connectors/FactSet"),
         ("narvar", "certified-connectors/Narvar"),
     ];
+    let postman = manifest.join("../../shared/corpus/postman");
+    let collections = [
+        ("postman_users", postman.join("p2oa__users.json")),
+        ("postman_echo", postman.join("p2oa__postman-echo.json")),
+        (
+            "postman_formdata",
+            postman.join("schemas__v21-formdata-contentType.json"),
+        ),
+        (
+            "postman_autodesk",
+            postman.join("autodesk__model-derivative-03.json"),
+        ),
+        ("postman_wise", postman.join("wise__cards-api.json")),
+        (
+            "postman_auth",
+            manifest.join("definitions/postman-auth.postman_collection.json"),
+        ),
+    ];
     let defs: Vec<(&str, PathBuf)> = defs
         .into_iter()
         .chain(connectors.iter().map(|(n, d)| (*n, pp.join(d))))
+        .chain(collections)
         .collect();
     for (name, path) in defs {
         generate(name, &path, &out);

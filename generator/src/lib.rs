@@ -116,6 +116,25 @@ pub struct Prepared {
 pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
     let mut diags = Diagnostics::default();
     if path.is_dir() {
+        if is_postman_yaml_collection(path) {
+            diags.push(
+                Diagnostic::error(
+                    "load/postman-yaml-collection",
+                    format!(
+                        "{} is a multi-file YAML Postman collection (collections schema 3.0.0: `.resources/definition.yaml`, `*.request.yaml`); that format is not supported yet",
+                        path.display()
+                    ),
+                    Location {
+                        file: path.to_path_buf(),
+                        ..Location::default()
+                    },
+                )
+                .with_hint("export the collection from Postman as Collection v2.1 (JSON) and give that file"),
+            );
+            return Err(Failure {
+                diagnostics: diags.into_vec(),
+            });
+        }
         let definition = connector_definition(path);
         let Some(definition) = definition else {
             diags.push(
@@ -169,6 +188,32 @@ fn find_case_insensitive(dir: &Path, pred: impl Fn(&str) -> bool) -> Option<Path
         .collect();
     found.sort();
     found.into_iter().next()
+}
+
+/// A folder written by `postman collection migrate`: `.resources/definition.yaml`, or
+/// `*.request.yaml` files (at the top or one level down).
+fn is_postman_yaml_collection(dir: &Path) -> bool {
+    if dir.join(".resources").join("definition.yaml").is_file() {
+        return true;
+    }
+    let request_yaml = |d: &Path| {
+        std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .to_ascii_lowercase()
+                    .ends_with(".request.yaml")
+            })
+    };
+    request_yaml(dir)
+        || std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.path().is_dir() && request_yaml(&e.path()))
 }
 
 /// The definition file of a connector folder.

@@ -58,3 +58,41 @@ pub mod factset {
 pub mod narvar {
     include!(concat!(env!("OUT_DIR"), "/narvar.rs"));
 }
+
+/// Postman collection `p2oa__users.json` (from `../shared/corpus`): a `:userId` path variable
+/// and response types inferred from saved examples.
+pub mod postman_users {
+    include!(concat!(env!("OUT_DIR"), "/postman_users.rs"));
+}
+
+/// Postman collection `p2oa__postman-echo.json` (from `../shared/corpus`): a urlencoded body,
+/// and requests that share a method and path kept as separate methods.
+pub mod postman_echo {
+    include!(concat!(env!("OUT_DIR"), "/postman_echo.rs"));
+}
+
+/// Postman collection `schemas__v21-formdata-contentType.json` (from `../shared/corpus`):
+/// multipart bodies with file parts.
+pub mod postman_formdata {
+    include!(concat!(env!("OUT_DIR"), "/postman_formdata.rs"));
+}
+
+/// A hand-made Postman collection (`tests/definitions/postman-auth.postman_collection.json`):
+/// collection-level API key auth inherited by a folder, a folder overriding it with a bearer
+/// token (inherited by its sub-folder), a request-level basic override, and `noauth`.
+pub mod postman_auth {
+    include!(concat!(env!("OUT_DIR"), "/postman_auth.rs"));
+}
+
+/// Postman collection `autodesk__model-derivative-03.json` (from `../shared/corpus`): a URL
+/// that is one variable (a signed upload URL) taken as an argument, a binary body, and bearer
+/// auth inferred from `Authorization: Bearer {{access_token}}` headers.
+pub mod postman_autodesk {
+    include!(concat!(env!("OUT_DIR"), "/postman_autodesk.rs"));
+}
+
+/// Postman collection `wise__cards-api.json` (from `../shared/corpus`): two base-URL
+/// variables (`{{host}}` and `{{pci-host}}`), each settable on the client.
+pub mod postman_wise {
+    include!(concat!(env!("OUT_DIR"), "/postman_wise.rs"));
+}

@@ -17,7 +17,13 @@ use crate::model::{
 /// The `Client` struct and its impl (and the connection and triggers, for connectors).
 pub fn items(c: &Connector) -> TokenStream {
     let plain_client = c.platform.is_none();
-    let auth = c.auth.iter().map(|a| auth_method(a, plain_client));
+    let bases = other_bases(c);
+    let keep_bases =
+        (plain_client && !bases.is_empty()).then(|| quote!(bases: self.bases.clone(),));
+    let auth = c
+        .auth
+        .iter()
+        .map(|a| auth_method(a, plain_client, keep_bases.as_ref()));
     let (webhooks, plain): (Vec<&Action>, Vec<&Action>) = c.actions.iter().partition(|a| {
         a.trigger
             .as_ref()
@@ -129,7 +135,46 @@ pub fn items(c: &Connector) -> TokenStream {
             }
         }
     });
-    let with_base_url = if plain_client {
+    let (bases_field, bases_default, base_setters) = if plain_client && !bases.is_empty() {
+        let urls = bases.iter().map(|(_, u, _)| u);
+        let setters = bases.iter().enumerate().map(|(i, (name, url, method))| {
+            let m = ident(method);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            let doc = format!(
+                "The same client with the `{name}` base URL (default `{url}`) pointed elsewhere: the requests of the definition that use that server go there."
+            );
+            let doc = docs::attrs(&[Some(&doc)]);
+            quote! {
+                #doc
+                pub fn #m(&self, base_url: &str) -> Self {
+                    let mut next = self.clone();
+                    next.bases[#i] = base_url.to_string();
+                    next
+                }
+            }
+        });
+        (
+            Some(quote!(bases: Vec<String>,)),
+            Some(quote!(bases: vec![#(#urls.to_string()),*],)),
+            quote!(#(#setters)*),
+        )
+    } else {
+        (None, None, quote!())
+    };
+    let with_base_url = if let (true, Some(keep)) = (plain_client, &keep_bases) {
+        quote! {
+            /// The same client pointed at another base URL (the other servers' base URLs
+            /// are kept).
+            pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
+                Ok(Self {
+                    inner: self.inner.with_base_url(base_url)?,
+                    #keep
+                })
+            }
+
+            #base_setters
+        }
+    } else if plain_client {
         quote! {
             /// The same client pointed at another base URL.
             pub fn with_base_url(&self, base_url: &str) -> Result<Self, connectorkit::BuildError> {
@@ -178,6 +223,7 @@ pub fn items(c: &Connector) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct Client {
             inner: connectorkit::Client,
+            #bases_field
             #hosts_field
             #conn_field
         }
@@ -196,6 +242,7 @@ pub fn items(c: &Connector) -> TokenStream {
                 #(#constant_placements)*
                 Self {
                     #hosts_default
+                    #bases_default
                     inner,
                     #conn_none
                 }
@@ -303,7 +350,38 @@ enum Receiver {
     Triggers,
 }
 
-fn auth_method(a: &AuthScheme, plain_client: bool) -> TokenStream {
+/// The operation-level base URLs of a connector: (name, default URL, setter name), in
+/// the order actions first use them.
+fn other_bases(c: &Connector) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    let mut methods: std::collections::BTreeSet<String> =
+        c.auth.iter().map(|a| a.method.clone()).collect();
+    methods.insert("with_base_url".into());
+    for a in &c.actions {
+        let Some(url) = &a.base_url else { continue };
+        if out.iter().any(|(_, u, _)| u == url) {
+            continue;
+        }
+        let name = a.base_name.clone().unwrap_or_else(|| url.clone());
+        let words = bare(&crate::model::names::snake_ident(&name, "other"))
+            .trim_matches('_')
+            .to_string();
+        let mut method = format!("with_{words}_base_url");
+        let mut n = 2;
+        while !methods.insert(method.clone()) {
+            method = format!("with_{words}_{n}_base_url");
+            n += 1;
+        }
+        out.push((name, url.clone(), method));
+    }
+    out
+}
+
+fn auth_method(
+    a: &AuthScheme,
+    plain_client: bool,
+    keep_bases: Option<&TokenStream>,
+) -> TokenStream {
     let m = ident(&a.method);
     let scheme = &a.name;
     let summary = match &a.kind {
@@ -345,7 +423,9 @@ fn auth_method(a: &AuthScheme, plain_client: bool) -> TokenStream {
             quote!(connectorkit::Credential::bearer(token)),
         ),
     };
-    let set = if plain_client {
+    let set = if let (true, Some(keep)) = (plain_client, keep_bases) {
+        quote!(Self { inner: self.inner.with_credential(#scheme, #cred), #keep })
+    } else if plain_client {
         quote!(Self::from_runtime(self.inner.with_credential(#scheme, #cred)))
     } else {
         quote!(self.with_runtime_credential(#scheme, #cred))
@@ -518,6 +598,7 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             quote!(&params.#pi)
         };
         calls.push(match p.location {
+            ParamLocation::Path if a.url_param.as_deref() == Some(wire.as_str()) => continue,
             ParamLocation::Path if !path.contains(&format!("{{{wire}}}")) => {
                 if p.required {
                     unused.push(quote!(let _ = &#pi;));
@@ -649,7 +730,17 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             quote!(#n)
         }
     };
-    let method = ident(&method_name);
+    const STANDARD: &[&str] = &[
+        "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT",
+    ];
+    let method = if STANDARD.contains(&method_name.as_str()) {
+        let m = ident(&method_name);
+        quote!(connectorkit::Method::#m)
+    } else {
+        // A custom token (PURGE), checked by the front end; `from_bytes` accepts any token.
+        let bytes = proc_macro2::Literal::byte_string(method_name.as_bytes());
+        quote!(connectorkit::Method::from_bytes(#bytes).unwrap_or(connectorkit::Method::POST))
+    };
     let client = if webhook {
         quote!(self.client)
     } else {
@@ -662,12 +753,43 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         }
         None => quote!(#client.inner),
     };
+    let mut prelude = prelude;
+    let recv = match &a.base_url {
+        Some(u) => {
+            let slot = other_bases(c).iter().position(|(_, url, _)| url == u);
+            let base = match (c.platform.is_none(), slot) {
+                (true, Some(i)) => {
+                    let i = proc_macro2::Literal::usize_unsuffixed(i);
+                    quote!(&#client.bases[#i])
+                }
+                _ => quote!(#u),
+            };
+            prelude.push(quote! {
+                let host = #recv
+                    .with_base_url(#base)
+                    .map_err(|e| connectorkit::Error::InvalidRequest(e.to_string()))?;
+            });
+            quote!(host)
+        }
+        None => recv,
+    };
+    let start = match &a.url_param {
+        Some(wire) => {
+            let pi = a
+                .params
+                .iter()
+                .find(|p| &p.wire_name == wire)
+                .map(|p| ident(&p.ident))
+                .unwrap_or_else(|| ident("url"));
+            quote!(#recv.request_url(#method, #pi))
+        }
+        None => quote!(#recv.request(#method, #path)),
+    };
     let arms = arms(a);
     let request = quote! {
         #(#unused)*
         #(#prelude)*
-        let resp = #recv
-            .request(connectorkit::Method::#method, #path)
+        let resp = #start
             #(#calls)*
             .send()
             .await?;
@@ -706,8 +828,7 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
     let first_request = quote! {
         #(#unused)*
         #(#prelude)*
-        let first = #recv
-            .request(connectorkit::Method::#method, #path)
+        let first = #start
             #(#calls)*;
     };
     let pager = a.pageable.as_ref().and_then(|pg| {

@@ -44,6 +44,8 @@ pub enum SpecVersion {
     OpenApi32,
     /// Swagger 2.0
     Swagger20,
+    /// A Postman collection (v1, v2.0, v2.1 or the `{"collection": …}` envelope).
+    Postman,
     /// Not recognised.
     Unknown,
 }
@@ -261,6 +263,21 @@ pub fn load_bytes(name: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<
             return None;
         }
     };
+    if version == SpecVersion::Postman {
+        // A collection has no `$ref`s to bundle; `$ref` keys inside saved bodies are data.
+        let file = SourceFile {
+            path: name.to_path_buf(),
+            text: parsed.text,
+            format: parsed.format,
+            lines: OnceLock::new(),
+            json_cache: Mutex::new(HashMap::new()),
+        };
+        return Some(Loaded {
+            document,
+            version,
+            sources: SourceSet::new(vec![file], HashMap::new()),
+        });
+    }
     let root = bundle::FileRec {
         path: name.to_path_buf(),
         text: parsed.text,

@@ -200,7 +200,8 @@ impl<'a> ActionCtx<'a> {
         path_params: &'a [ReferenceOr<Parameter>],
         known_schemes: &BTreeSet<&str>,
     ) -> Action {
-        let mut arg_namer = Namer::with_reserved(&["body", "params"]);
+        // `foo`, `baz` and `quux` are clippy's disallowed names: such arguments get a suffix.
+        let mut arg_namer = Namer::with_reserved(&["body", "params", "foo", "baz", "quux"]);
         let params = self.params(space, diags, &mut arg_namer, path, op, path_params);
         let params_struct = if params.iter().any(|p| !p.required) {
             Some(space.claim_name(&format!("{}Params", self.type_prefix)))
@@ -244,6 +245,9 @@ impl<'a> ActionCtx<'a> {
             trigger: None,
             pageable: None,
             location_template: None,
+            url_param: None,
+            base_url: None,
+            base_name: None,
         }
     }
 
@@ -259,6 +263,48 @@ impl<'a> ActionCtx<'a> {
     ) {
         let e = &op.extensions;
         action.hidden = ext::is_internal(e);
+        // Set by the Postman front end: requests sharing a method and path get a
+        // `#name` path key; custom methods (PURGE) ride in another slot.
+        if let Some(p) = e.get("x-connectorkit-wire-path").and_then(|v| v.as_str()) {
+            action.wire_path = Some(p.to_string());
+        }
+        if let Some(m) = e.get("x-connectorkit-method").and_then(|v| v.as_str()) {
+            action.wire_method = Some(m.to_ascii_uppercase());
+        }
+        if let Some(p) = e.get("x-connectorkit-url-param").and_then(|v| v.as_str()) {
+            if action
+                .params
+                .iter()
+                .any(|x| x.wire_name == p && x.location == super::ParamLocation::Path && x.required)
+            {
+                action.url_param = Some(p.to_string());
+            }
+        }
+        if let Some(server) = op.servers.first() {
+            let default_servers = &self.resolver.openapi.servers;
+            let mut url = server.url.clone();
+            for (name, v) in server.variables.iter().flatten() {
+                url = url.replace(&format!("{{{name}}}"), &v.default);
+            }
+            // Only an absolute URL can be a base URL of its own (a relative server URL is
+            // relative to where the document was served from).
+            if default_servers.first().map(|s| &s.url) != Some(&server.url) && url.contains("://") {
+                action.base_name = server
+                    .extensions
+                    .get("x-connectorkit-base-name")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
+                action.notes.push(match &action.base_name {
+                    Some(n) => format!(
+                        "This request goes to the `{n}` server (default `{url}`), not to the client's base URL."
+                    ),
+                    None => format!(
+                        "This request goes to `{url}` (an operation-level server), not to the client's base URL."
+                    ),
+                });
+                action.base_url = Some(url);
+            }
+        }
         if let Some(source) = ext::dynamic_schema(e) {
             action.notes.push(format!(
                 "Part of the schema is dynamic (`x-ms-dynamic-schema`: it comes from `{source}` at design time), so it is typed as `serde_json::Value`."

@@ -364,6 +364,14 @@ pub struct Action {
     pub pageable: Option<Pageable>,
     /// The `Location` a response-side policy synthesises (webhook unsubscribe URL).
     pub location_template: Option<powerplatform::Template>,
+    /// The path parameter (wire name) that holds the whole request URL (a Postman request
+    /// whose URL is one variable: `x-connectorkit-url-param`).
+    pub url_param: Option<String>,
+    /// The base URL of an operation-level server that differs from the document's first.
+    pub base_url: Option<String>,
+    /// That server's name (`x-connectorkit-base-name`, the Postman variable), for the
+    /// client's `with_…_base_url` setter.
+    pub base_name: Option<String>,
 }
 
 /// Builds the model. Problems are recorded in `diags`; what can be built is built.

@@ -128,6 +128,20 @@ pub(crate) fn apply(doc: &mut Value, cx: &mut Ctx3) {
             }
         }
     }
+    // HTTP auth scheme names are case-insensitive (RFC 7235), but the 3.0 schema's
+    // `bearerFormat` rule matches `bearer` only: write them in lower case.
+    if let Some(schemes) = doc
+        .pointer_mut("/components/securitySchemes")
+        .and_then(Value::as_object_mut)
+    {
+        for scheme in schemes.values_mut() {
+            if scheme.get("type").and_then(Value::as_str) == Some("http") {
+                if let Some(Value::String(s)) = scheme.get_mut("scheme") {
+                    *s = s.to_ascii_lowercase();
+                }
+            }
+        }
+    }
     let strict = doc
         .get("openapi")
         .and_then(Value::as_str)

@@ -12,6 +12,7 @@ mod deserialize;
 mod fixups;
 mod openapi31;
 mod openapi32;
+mod postman;
 mod schemas;
 mod swagger2;
 
@@ -74,6 +75,7 @@ pub fn normalize(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Normalized>
             openapi31::downgrade(&mut value, &mut cx);
         }
         SpecVersion::Swagger20 => swagger2::upgrade(&mut value, &mut cx),
+        SpecVersion::Postman => postman::convert(&mut value, &mut cx),
         SpecVersion::Unknown => {
             diags.push(Diagnostic::error(
                 "normalize/unknown-format",
@@ -83,7 +85,10 @@ pub fn normalize(loaded: &Loaded, diags: &mut Diagnostics) -> Option<Normalized>
             return None;
         }
     }
-    cx.downgraded = loaded.version != SpecVersion::OpenApi30;
+    cx.downgraded = !matches!(
+        loaded.version,
+        SpecVersion::OpenApi30 | SpecVersion::Postman
+    );
     fixups::apply(&mut value, &mut cx);
     let openapi = deserialize::piecewise(&mut value, &mut cx);
     cx.flush(&loaded.sources, diags);
