@@ -23,6 +23,10 @@ pub struct RequestParts {
     pub path_template: &'static str,
     /// 1 for the first attempt, then 2, 3… for retries.
     pub attempt: u32,
+    /// The body as it will be sent (`None` for no body and for multipart bodies, whose
+    /// boundary is chosen later). A hook may read it, to sign the request (a payload hash
+    /// for AWS SigV4, Hawk or an HMAC header), or replace it.
+    pub body: Option<Bytes>,
 }
 
 impl fmt::Debug for RequestParts {
@@ -37,6 +41,7 @@ impl fmt::Debug for RequestParts {
             .field("headers", &redacted_headers(&self.headers))
             .field("path_template", &self.path_template)
             .field("attempt", &self.attempt)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
             .finish()
     }
 }

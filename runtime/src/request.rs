@@ -40,6 +40,16 @@ enum Body {
 }
 
 impl Body {
+    /// The bytes of a body that has them (not multipart).
+    fn into_bytes(self) -> Option<Bytes> {
+        match self {
+            Body::None | Body::Multipart(_) => None,
+            Body::Json(v) => Some(Bytes::from(v)),
+            Body::Form(s) | Body::Text(_, s) => Some(Bytes::from(s)),
+            Body::Bytes(_, b) => Some(b),
+        }
+    }
+
     /// A copy for sending again; multipart bodies are streams and cannot be resent.
     fn try_clone(&self) -> Option<Body> {
         Some(match self {
@@ -579,21 +589,31 @@ impl Wire<'_> {
         if let Some(ct) = content_type {
             headers.insert(http::header::CONTENT_TYPE, ct);
         }
-        let (method, url) = if inner.hooks.is_empty() {
-            (self.method.clone(), self.url.clone())
+        let (method, url, body) = if inner.hooks.is_empty() {
+            (self.method.clone(), self.url.clone(), body)
         } else {
+            let (bytes, multipart) = match body {
+                Body::Multipart(m) => (None, Some(m)),
+                other => (other.into_bytes(), None),
+            };
             let mut parts = RequestParts {
                 method: self.method.clone(),
                 url: self.url.clone(),
                 headers,
                 path_template: self.template,
                 attempt,
+                body: bytes,
             };
             for h in &inner.hooks {
                 h.on_request(&mut parts);
             }
             headers = parts.headers;
-            (parts.method, parts.url)
+            let body = match (multipart, parts.body) {
+                (Some(m), _) => Body::Multipart(m),
+                (None, Some(b)) => Body::Bytes(String::new(), b),
+                (None, None) => Body::None,
+            };
+            (parts.method, parts.url, body)
         };
         // A `reqwest::Request` made directly (no builder: the headers are ready), except
         // for multipart, whose boundary the builder sets.

@@ -324,7 +324,7 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
                         .or_insert_with(|| (a.pointer.clone(), Vec::new()));
                     e.1.push(item.clone());
                     op.insert("x-postman-auth".into(), json!(kind));
-                    description.push_str(&format!("\n\nThe collection authenticates this request with Postman's `{kind}` auth, which the generated client does not compute: the request is sent without it."));
+                    description.push_str(&format!("\n\nThe collection authenticates this request with Postman's `{kind}` auth, which the generated client does not compute: the request is sent without it unless a `connectorkit::Hook` (`ClientBuilder::hook`) signs it."));
                     None
                 }
             },
@@ -564,7 +564,7 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
         };
         cx.warn(
             "postman/unsupported-auth",
-            format!("Postman `{kind}` auth has no OpenAPI security scheme and is not computed by the generated client; {} request(s) use it: {}{more}", ops.len(), shown.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")),
+            format!("Postman `{kind}` auth has no OpenAPI security scheme and is not computed by the generated client; {} request(s) use it: {}{more}. Sign them with a `connectorkit::Hook` (`ClientBuilder::hook`): it sees each request's method, URL, headers and body before it is sent", ops.len(), shown.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")),
             ptr,
         );
     }
