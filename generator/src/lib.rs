@@ -301,9 +301,8 @@ impl Prepared {
             .name
             .clone()
             .unwrap_or_else(|| crate_name_for(&c.title, &stem));
-        let internal = |msg: String| Failure {
-            diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
-        };
+        let inputs = self.inputs.clone();
+        let internal = |msg: String| internal_failure(&inputs, msg);
         let runtime = match &options.runtime {
             // The runtime's `macros` feature (the generator inside `connector!`) is not
             // needed by a generated crate.
@@ -355,6 +354,20 @@ impl Prepared {
     }
 }
 
+/// A generator bug met while emitting: located at the definition it was working on, with a
+/// hint to report it (the input is fine; the code generated from it was not).
+fn internal_failure(inputs: &[PathBuf], msg: String) -> Failure {
+    let location = Location {
+        file: inputs.first().cloned().unwrap_or_default(),
+        ..Location::default()
+    };
+    Failure {
+        diagnostics: vec![Diagnostic::error("emit/internal", msg, location).with_hint(
+            "this is a connectorkit bug, not a fault of the definition: please report it with the definition attached",
+        )],
+    }
+}
+
 /// Generates a crate from a definition file.
 pub fn generate_crate(path: &Path, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
     prepare_file(path)?.into_crate(options)
@@ -363,10 +376,8 @@ pub fn generate_crate(path: &Path, options: &CrateOptions) -> Result<GeneratedCr
 /// Generates one self-contained module body (for build.rs output and the macro).
 pub fn generate_module(path: &Path) -> Result<(String, Prepared), Failure> {
     let prepared = prepare_file(path)?;
-    let module =
-        emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| Failure {
-            diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
-        })?;
+    let module = emit::module(&prepared.connector, &prepared.source_name)
+        .map_err(|msg| internal_failure(&prepared.inputs, msg))?;
     Ok((module, prepared))
 }
 
@@ -379,10 +390,7 @@ pub fn generate_module_with(
     options
         .apply(&mut prepared.connector, &prepared.normalized)
         .map_err(ModuleFailure::Options)?;
-    let module = emit::module(&prepared.connector, &prepared.source_name).map_err(|msg| {
-        ModuleFailure::Definition(Failure {
-            diagnostics: vec![Diagnostic::error("emit/internal", msg, Location::default())],
-        })
-    })?;
+    let module = emit::module(&prepared.connector, &prepared.source_name)
+        .map_err(|msg| ModuleFailure::Definition(internal_failure(&prepared.inputs, msg)))?;
     Ok((module, prepared))
 }
