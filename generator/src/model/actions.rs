@@ -126,7 +126,49 @@ pub fn build(
         );
     }
     mark_replaced_revisions(&mut actions, openapi);
+    check_dynamic_sources(&actions, sources, diags);
     actions
+}
+
+/// Dynamic values whose listing operation cannot be called: no `…_choices` helper is made.
+fn check_dynamic_sources(actions: &[Action], sources: &SourceSet, diags: &mut Diagnostics) {
+    for a in actions {
+        for p in &a.params {
+            let Some(d) = &p.dynamic else { continue };
+            if p.constant.is_some() {
+                continue;
+            }
+            let source = actions
+                .iter()
+                .find(|r| r.operation_id.as_deref() == Some(d.operation_id.as_str()));
+            let problem = match (source, &d.capability) {
+                (None, Some(cap)) if d.operation_id.is_empty() => format!(
+                    "they come from the platform's `{cap}` capability (a browsing UI), which a client cannot reproduce"
+                ),
+                (None, _) => format!(
+                    "its listing operation `{}` is not in the definition",
+                    d.operation_id
+                ),
+                (Some(r), _) if r.body.as_ref().is_some_and(|b| !b.no_argument) => format!(
+                    "its listing operation `{}` takes a request body the definition does not fill",
+                    d.operation_id
+                ),
+                (Some(_), _) => continue,
+            };
+            diags.push(
+                Diagnostic::warning(
+                    "model/dynamic-values-unusable",
+                    format!(
+                        "parameter `{}` of `{}` has dynamic values, but {problem}; no `…_choices` helper is generated",
+                        p.wire_name,
+                        bare(&a.ident)
+                    ),
+                    sources.locate(&d.pointer),
+                )
+                .with_hint("the parameter still takes any value; the helper needs an `operationId` that names a listing operation callable without a body"),
+            );
+        }
+    }
 }
 
 /// `x-ms-api-annotation` families: older revisions are deprecated in favour of the newest.
@@ -528,7 +570,10 @@ impl<'a> ActionCtx<'a> {
                 deprecated: data.deprecated.unwrap_or(false),
                 constant,
                 encode_twice: loc == ParamLocation::Path && ext::double_encoded(&data.extensions),
-                dynamic: ext::dynamic_values(&data.extensions),
+                dynamic: ext::dynamic_values(&data.extensions).map(|mut d| {
+                    d.pointer = ptr.clone();
+                    d
+                }),
             });
         }
         // Every placeholder needs a value.

@@ -74,7 +74,9 @@ pub fn annotation(ext: &Ext) -> Option<(String, i64)> {
 
 /// `x-ms-dynamic-values` / `x-ms-dynamic-list`: the operation that lists the choices.
 pub fn dynamic_source(ext: &Ext) -> Option<String> {
-    dynamic_values(ext).map(|d| d.operation_id)
+    dynamic_values(ext)
+        .map(|d| d.operation_id)
+        .filter(|id| !id.is_empty())
 }
 
 /// `x-ms-dynamic-values` (`value-collection`, `value-path`, `value-title`) or
@@ -88,8 +90,16 @@ pub fn dynamic_values(ext: &Ext) -> Option<DynamicValues> {
         let d = ext.get("x-ms-dynamic-list")?;
         (d, "itemsPath", "itemValuePath", "itemTitlePath")
     };
-    let operation_id = d.get("operationId")?.as_str()?.trim().to_string();
-    if operation_id.is_empty() {
+    let operation_id = d
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let capability = d
+        .get("capability")
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_string());
+    if operation_id.is_empty() && capability.is_none() {
         return None;
     }
     let path = |key: &str| {
@@ -125,6 +135,8 @@ pub fn dynamic_values(ext: &Ext) -> Option<DynamicValues> {
         collection: path(collection),
         value_path: path(value),
         title_path: path(title),
+        capability,
+        pointer: String::new(),
     })
 }
 

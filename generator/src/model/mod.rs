@@ -151,7 +151,7 @@ pub struct Param {
 /// Where a parameter's choices come from (`x-ms-dynamic-values`, `x-ms-dynamic-list`).
 #[derive(Clone, Debug)]
 pub struct DynamicValues {
-    /// The listing operation's `operationId`.
+    /// The listing operation's `operationId` (empty when a capability supplies the choices).
     pub operation_id: String,
     /// The listing operation's parameters (by wire name) and their values.
     pub parameters: Vec<(String, DynamicArg)>,
@@ -161,6 +161,10 @@ pub struct DynamicValues {
     pub value_path: Option<String>,
     /// Path to each choice's display title inside an item.
     pub title_path: Option<String>,
+    /// A platform capability that supplies the choices instead (`file-picker`).
+    pub capability: Option<String>,
+    /// JSON pointer to the parameter that has them (for diagnostics).
+    pub pointer: String,
 }
 
 /// A value for one of the listing operation's parameters.
