@@ -121,6 +121,9 @@ async fn handle(log: Log, base: Arc<Mutex<String>>, req: Request<Body>) -> Respo
             }
             _ => (StatusCode::ACCEPTED, [("retry-after", "0")]).into_response(),
         },
+        ("GET", "/_metadata/activity/typeList") => {
+            json(StatusCode::OK, serde_json::json!(["EVENT", "GIFT"]))
+        }
         ("GET", "/airmeet/a1/info") => json(
             StatusCode::OK,
             serde_json::json!({"sessions": [{"sessionid": "s1", "name": "Keynote"}, {"sessionid": "s2"}]}),
@@ -569,4 +572,33 @@ async fn polling_trigger_carries_state_in_the_location_imis() {
     let _ = tokio::time::timeout(std::time::Duration::from_millis(200), stream.next()).await;
     let seen = log.lock().unwrap().clone();
     assert_eq!(seen[2].query("sequence"), Some("42"));
+}
+
+#[tokio::test]
+async fn dynamic_values_of_a_body_property_imis() {
+    use connectorkit_tests::imis::{Client, Connection};
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        api_key: "imis-key".into(),
+    })
+    .unwrap()
+    .with_base_url(&url)
+    .unwrap();
+    // `activityType` is a property of `activity_create`'s body; its choices come from
+    // `ActivityMetadata_TypeList`, whose body is the array of values itself.
+    let choices = client
+        .activity_create_activity_type_choices()
+        .await
+        .unwrap();
+    let got: Vec<(&str, &str)> = choices
+        .iter()
+        .map(|c| (c.value.as_str().unwrap(), c.title.as_str()))
+        .collect();
+    assert_eq!(got, [("EVENT", "EVENT"), ("GIFT", "GIFT")]);
+    let seen = last(&log);
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("GET", "/_metadata/activity/typeList")
+    );
+    assert_eq!(seen.header("X-API-Key"), Some("imis-key"));
 }

@@ -15,16 +15,19 @@ use quote::quote;
 use super::docs;
 use super::rust::{arg_ty, ident};
 use super::types::body_ty;
-use crate::model::names::bare;
+use crate::model::names::{bare, snake_ident};
 use crate::model::{
-    Action, Connector, DynamicArg, DynamicValues, Outcome, Param, ResponseBody, RustType,
-    TriggerKind,
+    Action, Connector, DynamicArg, DynamicValues, Outcome, ResponseBody, RustType, TriggerKind,
 };
 
-/// One helper: the action and parameter it serves, and the listing action.
+/// One helper: the action and the parameter (or top-level body property) it serves, and
+/// the listing action.
 struct Plan<'c> {
     action: &'c Action,
-    param: &'c Param,
+    /// The parameter's or property's name on the wire.
+    wire: &'c str,
+    /// The helper's name.
+    name: String,
     source: &'c Action,
     dynamic: &'c DynamicValues,
 }
@@ -50,11 +53,30 @@ fn plans(c: &Connector) -> Vec<Plan<'_>> {
         .collect();
     let mut out = Vec::new();
     for a in &c.actions {
-        for p in &a.params {
-            let Some(d) = &p.dynamic else { continue };
-            if p.constant.is_some() {
-                continue;
-            }
+        let params = a
+            .params
+            .iter()
+            .filter(|p| p.constant.is_none())
+            .filter_map(|p| {
+                Some((
+                    p.wire_name.as_str(),
+                    bare(&p.ident).to_string(),
+                    p.dynamic.as_ref()?,
+                ))
+            });
+        let body = a.body.iter().flat_map(|b| {
+            b.dynamic
+                .iter()
+                .filter(|(name, _)| !b.injected.iter().any(|i| &i.wire_name == name))
+                .map(|(name, d)| {
+                    (
+                        name.as_str(),
+                        bare(&snake_ident(name, "field")).to_string(),
+                        d,
+                    )
+                })
+        });
+        for (wire, target, d) in params.chain(body) {
             let Some(source) = c
                 .actions
                 .iter()
@@ -62,22 +84,20 @@ fn plans(c: &Connector) -> Vec<Plan<'_>> {
             else {
                 continue;
             };
-            if !usable_source(source) || !taken.insert(helper_name(a, p)) {
+            let name = format!("{}_{target}_choices", bare(&a.ident));
+            if !usable_source(source) || !taken.insert(name.clone()) {
                 continue;
             }
             out.push(Plan {
                 action: a,
-                param: p,
+                wire,
+                name,
                 source,
                 dynamic: d,
             });
         }
     }
     out
-}
-
-fn helper_name(a: &Action, p: &Param) -> String {
-    format!("{}_{}_choices", bare(&a.ident), bare(&p.ident))
 }
 
 fn raw_name(r: &Action) -> String {
@@ -170,7 +190,7 @@ fn path_lit(p: &Option<String>) -> TokenStream {
 }
 
 fn helper(plan: &Plan<'_>) -> TokenStream {
-    let (a, p, r, d) = (plan.action, plan.param, plan.source, plan.dynamic);
+    let (a, r, d) = (plan.action, plan.source, plan.dynamic);
     let mut args: Vec<TokenStream> = Vec::new();
     let mut call_args: Vec<TokenStream> = Vec::new();
     let mut fields: Vec<TokenStream> = Vec::new();
@@ -247,11 +267,11 @@ fn helper(plan: &Plan<'_>) -> TokenStream {
             quote!(#n)
         }
     };
-    let name = ident(&helper_name(a, p));
+    let name = ident(&plan.name);
     let raw = ident(&raw_name(r));
     let first = format!(
         "The choices for `{}` of [`Client::{}`] (`x-ms-dynamic-values`): calls [`Client::{}`] and reads them from its response.",
-        p.wire_name,
+        plan.wire,
         bare(&a.ident),
         bare(&r.ident),
     );

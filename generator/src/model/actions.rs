@@ -12,8 +12,9 @@ use super::names::{bare, pascal_ident, snake_ident, Namer};
 use super::resolve::Resolver;
 use super::types::{RustType, TypeSpace};
 use super::{
-    Action, AuthScheme, Body, BodyKind, Injected, InjectedValue, Outcome, Pageable, Param,
-    ParamLocation, QueryStyle, ResponseBody, ResponseCase, StatusMatch, Trigger, TriggerKind,
+    Action, AuthScheme, Body, BodyKind, DynamicValues, Injected, InjectedValue, Outcome, Pageable,
+    Param, ParamLocation, QueryStyle, ResponseBody, ResponseCase, StatusMatch, Trigger,
+    TriggerKind,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceSet;
@@ -133,11 +134,18 @@ pub fn build(
 /// Dynamic values whose listing operation cannot be called: no `…_choices` helper is made.
 fn check_dynamic_sources(actions: &[Action], sources: &SourceSet, diags: &mut Diagnostics) {
     for a in actions {
-        for p in &a.params {
-            let Some(d) = &p.dynamic else { continue };
-            if p.constant.is_some() {
-                continue;
-            }
+        let params = a
+            .params
+            .iter()
+            .filter(|p| p.constant.is_none())
+            .filter_map(|p| Some((p.wire_name.as_str(), p.dynamic.as_ref()?)));
+        let body = a.body.iter().flat_map(|b| {
+            b.dynamic
+                .iter()
+                .filter(|(name, _)| !b.injected.iter().any(|i| &i.wire_name == name))
+                .map(|(name, d)| (name.as_str(), d))
+        });
+        for (wire, d) in params.chain(body) {
             let source = actions
                 .iter()
                 .find(|r| r.operation_id.as_deref() == Some(d.operation_id.as_str()));
@@ -159,8 +167,7 @@ fn check_dynamic_sources(actions: &[Action], sources: &SourceSet, diags: &mut Di
                 Diagnostic::warning(
                     "model/dynamic-values-unusable",
                     format!(
-                        "parameter `{}` of `{}` has dynamic values, but {problem}; no `…_choices` helper is generated",
-                        p.wire_name,
+                        "`{wire}` of `{}` has dynamic values, but {problem}; no `…_choices` helper is generated",
                         bare(&a.ident)
                     ),
                     sources.locate(&d.pointer),
@@ -698,6 +705,7 @@ impl<'a> ActionCtx<'a> {
         let mut best: Option<(u8, BodyKind)> = None;
         let mut injected = Vec::new();
         let mut no_argument = false;
+        let mut dynamic = Vec::new();
         for (media, mt) in &b.content {
             let m = media.to_ascii_lowercase();
             let mptr = pointer::push(&pointer::push(&ptr, "content"), media);
@@ -705,6 +713,7 @@ impl<'a> ActionCtx<'a> {
                 let ty = match &mt.schema {
                     Some(s) => {
                         let sptr = pointer::push(&mptr, "schema");
+                        dynamic = self.body_dynamic(s, &sptr);
                         match self.strip_injected(s) {
                             Some((stripped, inj, empty)) => {
                                 injected = inj;
@@ -755,6 +764,7 @@ impl<'a> ActionCtx<'a> {
         if !matches!(kind, BodyKind::Json(_)) {
             injected.clear();
             no_argument = false;
+            dynamic.clear();
         }
         Some(Body {
             kind,
@@ -762,7 +772,46 @@ impl<'a> ActionCtx<'a> {
             description: b.description.clone(),
             injected,
             no_argument,
+            dynamic,
         })
+    }
+
+    /// Top-level properties of a JSON body schema that have `x-ms-dynamic-values` /
+    /// `x-ms-dynamic-list`.
+    fn body_dynamic(
+        &self,
+        schema: &ReferenceOr<openapiv3::Schema>,
+        sptr: &str,
+    ) -> Vec<(String, DynamicValues)> {
+        let root = match schema {
+            ReferenceOr::Item(s) => Some(s.clone()),
+            ReferenceOr::Reference { reference } => self
+                .resolver
+                .by_pointer::<openapiv3::Schema>(reference)
+                .map(|c| c.into_owned()),
+        };
+        let Some(root) = root else {
+            return Vec::new();
+        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) = &root.schema_kind else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, prop) in &o.properties {
+            let prop = match prop {
+                ReferenceOr::Item(b) => Some((**b).clone()),
+                ReferenceOr::Reference { reference } => self
+                    .resolver
+                    .by_pointer::<openapiv3::Schema>(reference)
+                    .map(|c| c.into_owned()),
+            };
+            let Some(prop) = prop else { continue };
+            if let Some(mut d) = ext::dynamic_values(&prop.schema_data.extensions) {
+                d.pointer = pointer::push(&pointer::push(sptr, "properties"), name);
+                out.push((name.clone(), d));
+            }
+        }
+        out
     }
 
     /// A JSON object body without its internal constants and callback-URL field, which the

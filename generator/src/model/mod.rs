@@ -206,6 +206,8 @@ pub struct Body {
     pub injected: Vec<Injected>,
     /// Every field is injected: the method takes no body argument.
     pub no_argument: bool,
+    /// Top-level JSON body properties with dynamic values: (property name, where from).
+    pub dynamic: Vec<(String, DynamicValues)>,
 }
 
 /// A JSON body field the client sets rather than the caller.
