@@ -163,6 +163,17 @@ async fn server() -> (String, Log) {
     (url, log)
 }
 
+/// An iMIS client with an API key, pointed at the test server.
+fn imis(url: &str) -> connectorkit_tests::imis::Client {
+    use connectorkit_tests::imis::{Client, Connection};
+    Client::new(Connection {
+        api_key: "imis-key".into(),
+    })
+    .unwrap()
+    .with_base_url(url)
+    .unwrap()
+}
+
 fn last(log: &Log) -> Seen {
     log.lock().unwrap().last().cloned().unwrap()
 }
@@ -496,14 +507,9 @@ async fn airmeet_policies_constants_double_encoding_and_webhook() {
 
 #[tokio::test]
 async fn pageable_follows_next_links_imis() {
-    use connectorkit_tests::imis::{Client, Connection, PanelFindPanelRecordsParams};
+    use connectorkit_tests::imis::PanelFindPanelRecordsParams;
     let (url, log) = server().await;
-    let client = Client::new(Connection {
-        api_key: "imis-key".into(),
-    })
-    .unwrap()
-    .with_base_url(&url)
-    .unwrap();
+    let client = imis(&url);
     let params = PanelFindPanelRecordsParams::default();
     let pages: Vec<_> = client
         .panel_find_panel_records_pages(&params, &serde_json::Map::new())
@@ -535,14 +541,9 @@ async fn pageable_follows_next_links_imis() {
 
 #[tokio::test]
 async fn polling_trigger_carries_state_in_the_location_imis() {
-    use connectorkit_tests::imis::{ActivityTriggerPollSuccess, Client, Connection};
+    use connectorkit_tests::imis::ActivityTriggerPollSuccess;
     let (url, log) = server().await;
-    let client = Client::new(Connection {
-        api_key: "imis-key".into(),
-    })
-    .unwrap()
-    .with_base_url(&url)
-    .unwrap();
+    let client = imis(&url);
     let stream = client
         .activity_trigger_poll_stream(std::time::Duration::from_millis(1))
         .unwrap();
@@ -576,14 +577,8 @@ async fn polling_trigger_carries_state_in_the_location_imis() {
 
 #[tokio::test]
 async fn dynamic_values_of_a_body_property_imis() {
-    use connectorkit_tests::imis::{Client, Connection};
     let (url, log) = server().await;
-    let client = Client::new(Connection {
-        api_key: "imis-key".into(),
-    })
-    .unwrap()
-    .with_base_url(&url)
-    .unwrap();
+    let client = imis(&url);
     // `activityType` is a property of `activity_create`'s body; its choices come from
     // `ActivityMetadata_TypeList`, whose body is the array of values itself.
     let choices = client

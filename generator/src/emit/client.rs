@@ -6,7 +6,7 @@ use quote::quote;
 use super::connection;
 use super::docs;
 use super::rust::{arg_ty, ident};
-use super::types::body_ty;
+use super::types::outcome_ty;
 use crate::model::names::bare;
 use crate::model::powerplatform::Platform;
 use crate::model::{
@@ -30,11 +30,11 @@ pub fn items(c: &Connector) -> TokenStream {
             .is_some_and(|t| t.kind == TriggerKind::Webhook)
     });
     let actions = plain.iter().map(|a| action(c, a, Receiver::Client));
-    let raw_actions: Vec<TokenStream> = super::dynamic::raw_actions(c)
+    let (choices, twins) = super::dynamic::items(c);
+    let raw_actions: Vec<TokenStream> = twins
         .iter()
         .map(|a| action(c, a, Receiver::Client))
         .collect();
-    let choices = super::dynamic::helpers(c);
     let platform = c.platform.as_ref();
     let hosts = platform.map(|p| p.hosts.len()).unwrap_or(0);
     let connection = platform.and_then(|p| p.connection.as_ref());
@@ -716,20 +716,8 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         calls.push(quote!(.always(&[#(#always),*])));
     }
     let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let ok_ty = match &a.success_type {
-        Outcome::Single(b) => body_ty(b),
-        Outcome::Enum(n) => {
-            let n = ident(n);
-            quote!(#n)
-        }
-    };
-    let err_ty = match &a.error_type {
-        Outcome::Single(b) => body_ty(b),
-        Outcome::Enum(n) => {
-            let n = ident(n);
-            quote!(#n)
-        }
-    };
+    let ok_ty = outcome_ty(&a.success_type);
+    let err_ty = outcome_ty(&a.error_type);
     const STANDARD: &[&str] = &[
         "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE", "CONNECT",
     ];
@@ -881,20 +869,20 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
                 }
             }
         });
-    if pager.is_none() && poller.is_none() {
-        return quote! {
-            #doc
-            #deprecated
-            #hidden
-            #too_many
-            pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
-                #request
-                match resp.status() {
-                    #(#arms)*
+    let read = quote!(match resp.status() { #(#arms)* });
+    // Pagers and pollers decode every response the same way: one shared `decode_…`.
+    let (read, decode_fn) = if pager.is_none() && poller.is_none() {
+        (read, None)
+    } else {
+        (
+            quote!(Self::#decode(resp)),
+            Some(quote! {
+                fn #decode(resp: connectorkit::Response) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
+                    #read
                 }
-            }
-        };
-    }
+            }),
+        )
+    };
     quote! {
         #doc
         #deprecated
@@ -902,18 +890,14 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         #too_many
         pub async fn #name(&self, #(#args),*) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
             #request
-            Self::#decode(resp)
+            #read
         }
 
         #pager
 
         #poller
 
-        fn #decode(resp: connectorkit::Response) -> Result<#ok_ty, connectorkit::Error<#err_ty>> {
-            match resp.status() {
-                #(#arms)*
-            }
-        }
+        #decode_fn
     }
 }
 

@@ -14,7 +14,7 @@ use quote::quote;
 
 use super::docs;
 use super::rust::{arg_ty, ident};
-use super::types::body_ty;
+use super::types::outcome_ty;
 use crate::model::names::{bare, snake_ident};
 use crate::model::{
     Action, Connector, DynamicArg, DynamicValues, Outcome, ResponseBody, RustType, TriggerKind,
@@ -105,10 +105,10 @@ fn raw_name(r: &Action) -> String {
 }
 
 /// The hidden twins of the listing actions: the same request, the body as JSON.
-pub fn raw_actions(c: &Connector) -> Vec<Action> {
+fn raw_actions(plans: &[Plan<'_>]) -> Vec<Action> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for plan in plans(c) {
+    for plan in plans {
         let r = plan.source;
         if !seen.insert(r.ident.clone()) {
             continue;
@@ -260,13 +260,7 @@ fn helper(plan: &Plan<'_>) -> TokenStream {
         }
     });
     call_args.extend(params);
-    let err_ty = match &r.error_type {
-        Outcome::Single(b) => body_ty(b),
-        Outcome::Enum(n) => {
-            let n = ident(n);
-            quote!(#n)
-        }
-    };
+    let err_ty = outcome_ty(&r.error_type);
     let name = ident(&plan.name);
     let raw = ident(&raw_name(r));
     let first = format!(
@@ -307,7 +301,9 @@ fn helper(plan: &Plan<'_>) -> TokenStream {
     }
 }
 
-/// The `…_choices` helpers, one per parameter with dynamic values.
-pub fn helpers(c: &Connector) -> Vec<TokenStream> {
-    plans(c).iter().map(helper).collect()
+/// The `…_choices` helpers (one per parameter or body property with dynamic values) and
+/// the hidden twins of the listing actions they call, for the client's impl.
+pub fn items(c: &Connector) -> (Vec<TokenStream>, Vec<Action>) {
+    let plans = plans(c);
+    (plans.iter().map(helper).collect(), raw_actions(&plans))
 }

@@ -182,6 +182,17 @@ fn location_name(l: crate::model::ParamLocation) -> &'static str {
     }
 }
 
+/// The Rust type of an action's success or error outcome.
+pub fn outcome_ty(o: &Outcome) -> TokenStream {
+    match o {
+        Outcome::Single(b) => body_ty(b),
+        Outcome::Enum(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+    }
+}
+
 /// The Rust type of a response body.
 pub fn body_ty(b: &ResponseBody) -> TokenStream {
     match b {
