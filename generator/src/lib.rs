@@ -282,11 +282,29 @@ pub fn crate_name_for(title: &str, fallback: &str) -> String {
     } else {
         kebab
     };
-    if kebab.starts_with(|c: char| c.is_ascii_digit()) {
+    let kebab = if kebab.starts_with(|c: char| c.is_ascii_digit()) {
         format!("api-{kebab}")
     } else {
         kebab
+    };
+    cap_crate_name(kebab)
+}
+
+/// The longest crate name we derive (crates.io's limit; also keeps folder names short).
+pub const MAX_CRATE_NAME: usize = 64;
+
+/// Cuts a derived kebab-case name to [`MAX_CRATE_NAME`] at a word boundary where one is
+/// near, never leaving a trailing `-`.
+fn cap_crate_name(name: String) -> String {
+    if name.len() <= MAX_CRATE_NAME {
+        return name;
     }
+    let cut = &name[..MAX_CRATE_NAME];
+    let cut = match cut.rfind('-') {
+        Some(i) if i >= MAX_CRATE_NAME / 2 => &cut[..i],
+        _ => cut,
+    };
+    cut.trim_end_matches('-').to_string()
 }
 
 impl Prepared {

@@ -43,19 +43,6 @@ macro_rules! string_enum {
             }
         }
 
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(::std::convert::From::from(s))
-            }
-        }
-
         impl ::std::convert::From<&str> for $name {
             fn from(s: &str) -> Self {
                 match s {
@@ -65,25 +52,83 @@ macro_rules! string_enum {
             }
         }
 
+        $crate::string_enum_impls!($name);
+    };
+}
+
+/// The trait impls of a string enum whose type, `as_str(&self) -> &str` and `From<&str>` are
+/// written out (as generated code does): `Display`, `FromStr`, `From<String>`, `Serialize`
+/// and `Deserialize`, all through the string form. The enum must have an `Unknown(String)`
+/// variant for values it does not know.
+///
+/// ```
+/// #[derive(Clone, Debug, PartialEq)]
+/// pub enum Kind {
+///     Cat,
+///     Unknown(String),
+/// }
+/// impl Kind {
+///     pub fn as_str(&self) -> &str {
+///         match self {
+///             Self::Cat => "cat",
+///             Self::Unknown(s) => s,
+///         }
+///     }
+/// }
+/// impl From<&str> for Kind {
+///     fn from(s: &str) -> Self {
+///         match s {
+///             "cat" => Self::Cat,
+///             _ => Self::Unknown(s.to_string()),
+///         }
+///     }
+/// }
+/// connectorkit::string_enum_impls!(Kind);
+/// assert_eq!(serde_json::to_string(&Kind::Cat).unwrap(), "\"cat\"");
+/// assert_eq!("dog".parse::<Kind>().unwrap(), Kind::Unknown("dog".into()));
+/// ```
+#[macro_export]
+macro_rules! string_enum_impls {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(<Self as ::std::convert::From<&str>>::from(s))
+            }
+        }
+
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(s: ::std::string::String) -> Self {
-                match s.as_str() {
-                    $( $wire => Self::$variant, )*
-                    _ => Self::Unknown(s),
+                match <Self as ::std::convert::From<&str>>::from(s.as_str()) {
+                    $name::Unknown(_) => $name::Unknown(s),
+                    known => known,
                 }
             }
         }
 
         impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 let s = <::std::string::String as $crate::serde::Deserialize>::deserialize(d)?;
-                ::std::result::Result::Ok(::std::convert::From::from(s))
+                ::std::result::Result::Ok(
+                    <Self as ::std::convert::From<::std::string::String>>::from(s),
+                )
             }
         }
     };

@@ -2,17 +2,40 @@
 //! The types of the API's requests and responses.
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
-connectorkit::string_enum! {
-    /// Where the pet is in the adoption process.
-    pub enum PetStatus {
-        /// `available`
-        Available = "available",
-        /// `pending`
-        Pending = "pending",
-        /// `adopted`
-        Adopted = "adopted",
+/// Where the pet is in the adoption process.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PetStatus {
+    /// `available`
+    Available,
+    /// `pending`
+    Pending,
+    /// `adopted`
+    Adopted,
+    /// A value this client did not know when it was generated.
+    Unknown(String),
+}
+impl PetStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Available => "available",
+            Self::Pending => "pending",
+            Self::Adopted => "adopted",
+            Self::Unknown(s) => s,
+        }
     }
 }
+impl From<&str> for PetStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "available" => Self::Available,
+            "pending" => Self::Pending,
+            "adopted" => Self::Adopted,
+            _ => Self::Unknown(s.to_string()),
+        }
+    }
+}
+connectorkit::string_enum_impls!(PetStatus);
 /// The `NewPet` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPet {

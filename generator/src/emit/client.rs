@@ -1,11 +1,13 @@
 //! Actions and auth → `client.rs` of the generated crate: one thin async method per action.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::connection;
 use super::docs;
-use super::rust::{arg_ty, ident};
+use super::rust::{allow_complex, arg_ty, ident};
 use super::types::outcome_ty;
 use crate::model::names::bare;
 use crate::model::powerplatform::Platform;
@@ -351,28 +353,18 @@ enum Receiver {
 }
 
 /// The operation-level base URLs of a connector: (name, default URL, setter name), in
-/// the order actions first use them.
+/// the order actions first use them. The setter names are the model's.
 fn other_bases(c: &Connector) -> Vec<(String, String, String)> {
     let mut out: Vec<(String, String, String)> = Vec::new();
-    let mut methods: std::collections::BTreeSet<String> =
-        c.auth.iter().map(|a| a.method.clone()).collect();
-    methods.insert("with_base_url".into());
     for a in &c.actions {
-        let Some(url) = &a.base_url else { continue };
+        let (Some(url), Some(setter)) = (&a.base_url, &a.base_setter) else {
+            continue;
+        };
         if out.iter().any(|(_, u, _)| u == url) {
             continue;
         }
         let name = a.base_name.clone().unwrap_or_else(|| url.clone());
-        let words = bare(&crate::model::names::snake_ident(&name, "other"))
-            .trim_matches('_')
-            .to_string();
-        let mut method = format!("with_{words}_base_url");
-        let mut n = 2;
-        while !methods.insert(method.clone()) {
-            method = format!("with_{words}_{n}_base_url");
-            n += 1;
-        }
-        out.push((name, url.clone(), method));
+        out.push((name, url.clone(), setter.clone()));
     }
     out
 }
@@ -715,7 +707,9 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         let always = &a.always;
         calls.push(quote!(.always(&[#(#always),*])));
     }
+    let complex = allow_complex(action_types(a));
     let too_many = (args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = quote!(#too_many #complex);
     let ok_ty = outcome_ty(&a.success_type);
     let err_ty = outcome_ty(&a.error_type);
     const STANDARD: &[&str] = &[
@@ -812,7 +806,7 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             }
         };
     }
-    let decode = ident(&format!("decode_{}", bare(&a.ident)));
+    let decode = ident(a.decode_fn.as_deref().unwrap_or("decode"));
     let first_request = quote! {
         #(#unused)*
         #(#prelude)*
@@ -843,13 +837,9 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         .trigger
         .as_ref()
         .filter(|t| t.kind == TriggerKind::Polling)
-        .map(|_| {
-            let base = bare(&a.ident);
-            let poll = ident(&if base.contains("poll") {
-                format!("{base}_stream")
-            } else {
-                format!("poll_{base}")
-            });
+        .and_then(|t| t.poll_fn.as_deref())
+        .map(|poll| {
+            let poll = ident(poll);
             let pdoc = format!(
                 "Polls [`Client::{}`] as the platform does for a polling trigger: each new result is yielded; `202`/`204` mean nothing new. The next poll goes to the `Location` the server returns (it carries the trigger state) after its `Retry-After`, or after `interval`.",
                 bare(&a.ident)
@@ -858,6 +848,7 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
             let mut poll_args = args.clone();
             poll_args.push(quote!(interval: std::time::Duration));
             let too_many = (poll_args.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+            let too_many = quote!(#too_many #complex);
             quote! {
                 #pdoc
                 #deprecated
@@ -901,6 +892,23 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
     }
 }
 
+/// Every type an action's method names: parameters, body, responses.
+fn action_types(a: &Action) -> impl Iterator<Item = &RustType> {
+    let body = a.body.as_ref().and_then(|b| match &b.kind {
+        BodyKind::Json(t) | BodyKind::Form(t) => Some(t),
+        _ => None,
+    });
+    let responses = a
+        .success
+        .iter()
+        .chain(a.errors.iter())
+        .filter_map(|c| match &c.body {
+            ResponseBody::Json(t) => Some(t),
+            _ => None,
+        });
+    a.params.iter().map(|p| &p.ty).chain(body).chain(responses)
+}
+
 /// A template over the client's connection, evaluated in a `Triggers` method.
 fn connection_template(c: &Connector, t: &crate::model::powerplatform::Template) -> TokenStream {
     let has_connection = c.platform.as_ref().is_some_and(|p| p.connection.is_some());
@@ -921,17 +929,36 @@ fn connection_template(c: &Connector, t: &crate::model::powerplatform::Template)
     quote!([#(#pieces),*].concat())
 }
 
-fn pattern(cases: &[&ResponseCase]) -> TokenStream {
-    // Runs of consecutive codes become ranges (`200..=202`), as clippy prefers.
+/// The match pattern of `cases`. Codes already matched by an earlier arm (`taken`) are cut
+/// out of ranges, so `200` then `2XX` gives `200` and `201..=299` (no overlapping arms);
+/// the codes matched here are added to `taken`. `None` when nothing is left to match.
+fn pattern(cases: &[&ResponseCase], taken: &mut BTreeSet<u16>) -> Option<TokenStream> {
     let mut codes: Vec<u16> = cases
         .iter()
         .filter_map(|c| match c.status {
             StatusMatch::Code(n) => Some(n),
             _ => None,
         })
+        .filter(|n| !taken.contains(n))
         .collect();
     codes.sort_unstable();
     codes.dedup();
+    let mut pats: Vec<TokenStream> = runs(&codes);
+    taken.extend(codes);
+    for c in cases {
+        if let StatusMatch::Range(d) = c.status {
+            let range: Vec<u16> = (d * 100..=d * 100 + 99)
+                .filter(|n| !taken.contains(n))
+                .collect();
+            pats.extend(runs(&range));
+            taken.extend(range);
+        }
+    }
+    (!pats.is_empty()).then(|| quote!(#(#pats)|*))
+}
+
+/// Runs of consecutive codes become ranges (`200..=202`), as clippy prefers.
+fn runs(codes: &[u16]) -> Vec<TokenStream> {
     let mut pats: Vec<TokenStream> = Vec::new();
     let mut i = 0;
     while i < codes.len() {
@@ -948,14 +975,7 @@ fn pattern(cases: &[&ResponseCase]) -> TokenStream {
         }
         i = j + 1;
     }
-    for c in cases {
-        if let StatusMatch::Range(d) = c.status {
-            let lo = proc_macro2::Literal::u16_unsuffixed(d * 100);
-            let hi = proc_macro2::Literal::u16_unsuffixed(d * 100 + 99);
-            pats.push(quote!(#lo..=#hi));
-        }
-    }
-    quote!(#(#pats)|*)
+    pats
 }
 
 fn read(body: &ResponseBody) -> TokenStream {
@@ -969,6 +989,7 @@ fn read(body: &ResponseBody) -> TokenStream {
 
 fn arms(a: &Action) -> Vec<TokenStream> {
     let mut arms = Vec::new();
+    let mut taken: BTreeSet<u16> = BTreeSet::new();
     let ordered = |cases: &[ResponseCase]| -> Vec<ResponseCase> {
         // Exact codes before ranges so `404` wins over `4XX`.
         let mut v: Vec<ResponseCase> = cases.to_vec();
@@ -983,14 +1004,17 @@ fn arms(a: &Action) -> Vec<TokenStream> {
         Outcome::Single(b) => {
             let sorted = ordered(&a.success);
             let cases: Vec<&ResponseCase> = sorted.iter().collect();
-            let pat = pattern(&cases);
-            let r = read(b);
-            arms.push(quote!(#pat => #r,));
+            if let Some(pat) = pattern(&cases, &mut taken) {
+                let r = read(b);
+                arms.push(quote!(#pat => #r,));
+            }
         }
         Outcome::Enum(n) => {
             let n = ident(n);
             for c in ordered(&a.success) {
-                let pat = pattern(&[&c]);
+                let Some(pat) = pattern(&[&c], &mut taken) else {
+                    continue;
+                };
                 let v = ident(&c.variant);
                 let r = read(&c.body);
                 arms.push(match c.body {
@@ -1013,8 +1037,7 @@ fn arms(a: &Action) -> Vec<TokenStream> {
                 if c.status == StatusMatch::Default {
                     has_default = true;
                     arms.push(quote!(_ => Err(resp.error_map(#n::#v)),));
-                } else {
-                    let pat = pattern(&[&c]);
+                } else if let Some(pat) = pattern(&[&c], &mut taken) {
                     arms.push(quote!(#pat => Err(resp.error_map(#n::#v)),));
                 }
             }

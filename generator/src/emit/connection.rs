@@ -59,10 +59,10 @@ fn oauth_doc(o: &OAuthSpec) -> String {
 /// The `Connection` type (a struct, or an enum of parameter sets) and its accessors.
 pub fn items(c: &Connector, conn: &Connection) -> TokenStream {
     let name = ident(&connection_type(c));
-    let title = format!(
+    let title = docs::attrs(&[Some(&format!(
         "How to connect to {}: the connection parameters of the connector's `apiProperties.json`.",
         c.title.trim()
-    );
+    ))]);
     let body = if conn.alternatives {
         let variants = conn.sets.iter().map(|s| {
             let v = ident(&s.variant);
@@ -80,7 +80,7 @@ pub fn items(c: &Connector, conn: &Connection) -> TokenStream {
             quote!(#doc #v { #(#fields)* },)
         });
         quote! {
-            #[doc = #title]
+            #title
             ///
             /// The connector offers alternative sets of parameters; choose one.
             #[derive(Clone, Debug)]
@@ -94,7 +94,7 @@ pub fn items(c: &Connector, conn: &Connection) -> TokenStream {
             quote!(#d pub #f: #t,)
         });
         quote! {
-            #[doc = #title]
+            #title
             #[derive(Clone, Debug)]
             pub struct #name { #(#fields)* }
         }

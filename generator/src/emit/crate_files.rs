@@ -91,10 +91,10 @@ pub fn readme(c: &Connector, name: &str, source: &str, base_url: &str) -> Result
         .map(|d| d.split("\n\n").next().unwrap_or("").trim().to_string())
         .unwrap_or_default();
     Readme {
-        title: &c.title,
-        api_version: &c.api_version,
-        source,
-        description,
+        title: &one_line(&c.title),
+        api_version: &one_line(&c.api_version),
+        source: &one_line(source),
+        description: super::docs::sanitize(&description),
         usage,
         base_url,
         auth_docs,
@@ -104,8 +104,13 @@ pub fn readme(c: &Connector, name: &str, source: &str, base_url: &str) -> Result
     .map_err(|e| e.to_string())
 }
 
+/// One line of plain text (safe in a TOML comment or a Markdown table cell): whitespace runs
+/// become one space; control and bidirectional-text characters are dropped.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::docs::sanitize(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A TOML basic string.

@@ -4,13 +4,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Cleans markdown from a definition so it is safe as a doc comment:
+/// characters rustc refuses or warns about in comments are removed ([`sanitize`]),
 /// code fences become `text` blocks (never doctests), indentation that would start an
 /// indented code block is removed, and list items get a blank line before lazy continuations.
 pub fn clean(text: &str) -> String {
-    let text = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\t', "    ");
+    let text = sanitize(text);
     let mut out: Vec<String> = Vec::new();
     let mut in_fence = false;
     let mut prev_is_item = false;
@@ -58,6 +56,37 @@ pub fn clean(text: &str) -> String {
     collapsed.join("\n")
 }
 
+/// Definition text made safe inside a comment: line breaks of every kind become `\n`, tabs
+/// four spaces; other control characters (NUL, a bare CR, escape…), bidirectional-text
+/// controls (which rustc denies: they can make code read differently from what it does) and
+/// byte-order marks are dropped.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
+            '\t' => out.push_str("    "),
+            c if is_bidi_control(c) || c == '\u{feff}' || c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The characters of rustc's `text_direction_codepoint_in_comment` lint.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 fn is_list_item(line: &str) -> bool {
     if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
         return true;
@@ -70,6 +99,15 @@ fn is_list_item(line: &str) -> bool {
 pub fn attrs(paragraphs: &[Option<&str>]) -> TokenStream {
     let docs = lines(paragraphs).into_iter().map(|l| quote!(#[doc = #l]));
     quote!(#(#docs)*)
+}
+
+/// `#[doc = "…"]` attributes for `doc`, or for `fallback` when `doc` is missing or has
+/// nothing left once cleaned (an empty description, only control characters).
+pub fn attrs_or(doc: Option<&str>, fallback: &str) -> TokenStream {
+    match doc.filter(|d| !clean(d).is_empty()) {
+        Some(d) => attrs(&[Some(d)]),
+        None => attrs(&[Some(fallback)]),
+    }
 }
 
 /// `#![doc = "…"]` attributes, for crate and module docs.
@@ -99,7 +137,15 @@ fn lines(paragraphs: &[Option<&str>]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::{clean, sanitize};
+
+    #[test]
+    fn characters_rustc_refuses_are_dropped() {
+        assert_eq!(
+            sanitize("a\rb\r\nc\0d\u{202e}e\u{2066}f\u{feff}g\u{1b}[0m\u{2028}h\ti"),
+            "a\nb\ncdefg[0m\nh    i"
+        );
+    }
 
     #[test]
     fn fences_become_text_and_lists_get_breaks() {

@@ -15,10 +15,8 @@ use quote::quote;
 use super::docs;
 use super::rust::{arg_ty, ident};
 use super::types::outcome_ty;
-use crate::model::names::{bare, snake_ident};
-use crate::model::{
-    Action, Connector, DynamicArg, DynamicValues, Outcome, ResponseBody, RustType, TriggerKind,
-};
+use crate::model::names::bare;
+use crate::model::{Action, Connector, DynamicArg, DynamicValues, Outcome, ResponseBody, RustType};
 
 /// One helper: the action and the parameter (or top-level body property) it serves, and
 /// the listing action.
@@ -32,76 +30,36 @@ struct Plan<'c> {
     dynamic: &'c DynamicValues,
 }
 
-fn usable_source(r: &Action) -> bool {
-    let webhook = r
-        .trigger
-        .as_ref()
-        .is_some_and(|t| t.kind == TriggerKind::Webhook);
-    let body_argument = r.body.as_ref().is_some_and(|b| !b.no_argument);
-    let json = r
-        .success
-        .iter()
-        .any(|s| matches!(s.body, ResponseBody::Json(_)));
-    !webhook && !body_argument && json
-}
-
+/// The helpers the model named, with their actions.
 fn plans(c: &Connector) -> Vec<Plan<'_>> {
-    let mut taken: BTreeSet<String> = c
-        .actions
+    c.choices
         .iter()
-        .map(|a| bare(&a.ident).to_string())
-        .collect();
-    let mut out = Vec::new();
-    for a in &c.actions {
-        let params = a
-            .params
-            .iter()
-            .filter(|p| p.constant.is_none())
-            .filter_map(|p| {
-                Some((
-                    p.wire_name.as_str(),
-                    bare(&p.ident).to_string(),
-                    p.dynamic.as_ref()?,
-                ))
-            });
-        let body = a.body.iter().flat_map(|b| {
-            b.dynamic
+        .filter_map(|h| {
+            let action = c.actions.get(h.action)?;
+            let source = c.actions.get(h.source)?;
+            let dynamic = action
+                .params
                 .iter()
-                .filter(|(name, _)| !b.injected.iter().any(|i| &i.wire_name == name))
-                .map(|(name, d)| {
-                    (
-                        name.as_str(),
-                        bare(&snake_ident(name, "field")).to_string(),
-                        d,
-                    )
-                })
-        });
-        for (wire, target, d) in params.chain(body) {
-            let Some(source) = c
-                .actions
-                .iter()
-                .find(|r| r.operation_id.as_deref() == Some(d.operation_id.as_str()))
-            else {
-                continue;
-            };
-            let name = format!("{}_{target}_choices", bare(&a.ident));
-            if !usable_source(source) || !taken.insert(name.clone()) {
-                continue;
-            }
-            out.push(Plan {
-                action: a,
-                wire,
-                name,
+                .find(|p| p.wire_name == h.wire && p.constant.is_none())
+                .and_then(|p| p.dynamic.as_ref())
+                .or_else(|| {
+                    let b = action.body.as_ref()?;
+                    b.dynamic.iter().find(|(n, _)| *n == h.wire).map(|(_, d)| d)
+                })?;
+            Some(Plan {
+                action,
+                wire: &h.wire,
+                name: h.name.clone(),
                 source,
-                dynamic: d,
-            });
-        }
-    }
-    out
+                dynamic,
+            })
+        })
+        .collect()
 }
 
+/// The name of a listing action's hidden twin.
 fn raw_name(r: &Action) -> String {
-    format!("{}_json", bare(&r.ident))
+    r.json_twin.clone().unwrap_or_else(|| r.ident.clone())
 }
 
 /// The hidden twins of the listing actions: the same request, the body as JSON.

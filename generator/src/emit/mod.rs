@@ -5,7 +5,6 @@ mod connection;
 pub mod crate_files;
 mod docs;
 mod dynamic;
-mod macros;
 mod rust;
 mod types;
 
@@ -46,10 +45,10 @@ fn root_items(c: &Connector, source: &str) -> (TokenStream, TokenStream) {
     let title = format!("# {}", c.title.trim());
     let inner_doc = docs::inner_attrs(&[Some(&title), c.description.as_deref(), Some(&generated)]);
     let base = default_base_url(c);
-    let base_doc = format!(" The default base URL: `{base}`.");
+    let base_doc = docs::attrs(&[Some(&format!("The default base URL: `{base}`."))]);
     let servers: Vec<&str> = c.servers.iter().map(|s| s.url.as_str()).collect();
     let items = quote! {
-        #[doc = #base_doc]
+        #base_doc
         pub const DEFAULT_BASE_URL: &str = #base;
 
         /// Every server the definition lists (URL templates with `{variables}`).
@@ -58,11 +57,12 @@ fn root_items(c: &Connector, source: &str) -> (TokenStream, TokenStream) {
     (inner_doc, items)
 }
 
-fn format(tokens: TokenStream, c: &Connector) -> Result<String, String> {
+/// Tokens → formatted source. The text is prettyplease's, untouched: definition text only
+/// ever reaches it as literal tokens, so no pass over the emitted text can be fooled by it.
+fn format(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-    let text = prettyplease::unparse(&file);
-    Ok(format!("{HEADER}{}", macros::reformat(&text, c)))
+    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
 }
 
 /// What the client module exports.
@@ -120,9 +120,9 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
         #type_items
     };
     Ok(Sources {
-        lib: format(lib, c)?,
-        client: format(client, c)?,
-        types: format(types, c)?,
+        lib: format(lib)?,
+        client: format(client)?,
+        types: format(types)?,
     })
 }
 
@@ -153,5 +153,5 @@ pub fn module(c: &Connector, source: &str) -> Result<String, String> {
             #type_items
         }
     };
-    format(tokens, c)
+    format(tokens)
 }

@@ -97,3 +97,23 @@ pub fn serde_camel(field: &str) -> String {
         None => pascal,
     }
 }
+
+/// How many generic containers deep a type is (`Vec<Vec<i64>>` is 2).
+pub fn depth(t: &RustType) -> usize {
+    match t {
+        RustType::Vec(inner)
+        | RustType::Map(inner)
+        | RustType::Option(inner)
+        | RustType::Boxed(inner) => 1 + depth(inner),
+        _ => 0,
+    }
+}
+
+/// `#[allow(clippy::type_complexity)]` when one of `types` nests containers so deeply
+/// that clippy would call it complex (the definition's shape, not ours to factor).
+pub fn allow_complex<'a>(types: impl IntoIterator<Item = &'a RustType>) -> Option<TokenStream> {
+    types
+        .into_iter()
+        .any(|t| depth(t) >= 4)
+        .then(|| quote!(#[allow(clippy::type_complexity)]))
+}

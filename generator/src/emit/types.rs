@@ -4,8 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::rust::{ident, serde_camel, ty};
-use crate::model::{names::bare, Action, Connector, Outcome, ResponseBody, TypeDef, TypeKind};
+use super::rust::{allow_complex, ident, serde_camel, ty};
+use crate::model::{
+    names::bare, Action, Connector, Outcome, ResponseBody, RustType, TypeDef, TypeKind,
+};
 
 /// All type items: schema types, parameter structs and per-action response enums.
 pub fn items(c: &Connector) -> TokenStream {
@@ -28,7 +30,7 @@ fn derives(d: &TypeDef) -> TokenStream {
 fn def(d: &TypeDef) -> TokenStream {
     let name = ident(&d.name);
     let fallback = format!("The `{}` schema.", d.name);
-    let doc = docs::attrs(&[Some(d.doc.as_deref().unwrap_or(&fallback))]);
+    let doc = docs::attrs_or(d.doc.as_deref(), &fallback);
     match &d.kind {
         TypeKind::Struct { fields, additional } => {
             let camel_hits = fields
@@ -43,7 +45,7 @@ fn def(d: &TypeDef) -> TokenStream {
                 let fname = ident(&f.ident);
                 let fty = ty(&f.ty);
                 let fdoc_fallback = format!("`{}`", f.wire_name);
-                let fdoc = docs::attrs(&[Some(f.doc.as_deref().unwrap_or(&fdoc_fallback))]);
+                let fdoc = docs::attrs_or(f.doc.as_deref(), &fdoc_fallback);
                 let spelled = if use_camel {
                     serde_camel(bare(&f.ident))
                 } else {
@@ -81,10 +83,12 @@ fn def(d: &TypeDef) -> TokenStream {
                 }
             });
             let derive = derives(d);
+            let complex = allow_complex(fields.iter().map(|f| &f.ty).chain(additional.as_ref()));
             quote! {
                 #doc
                 #derive
                 #rename_all
+                #complex
                 pub struct #name {
                     #(#fields_tokens)*
                     #extra
@@ -96,16 +100,48 @@ fn def(d: &TypeDef) -> TokenStream {
                 let vi = ident(&v.ident);
                 let wire = v.wire.clone().unwrap_or_default();
                 let vdoc_fallback = format!("`{wire}`");
-                let vdoc = docs::attrs(&[Some(v.doc.as_deref().unwrap_or(&vdoc_fallback))]);
-                quote!(#vdoc #vi = #wire,)
+                let vdoc = docs::attrs_or(v.doc.as_deref(), &vdoc_fallback);
+                quote!(#vdoc #vi,)
+            });
+            let to_wire = variants.iter().map(|v| {
+                let vi = ident(&v.ident);
+                let wire = v.wire.clone().unwrap_or_default();
+                quote!(Self::#vi => #wire,)
+            });
+            let from_wire = variants.iter().map(|v| {
+                let vi = ident(&v.ident);
+                let wire = v.wire.clone().unwrap_or_default();
+                quote!(#wire => Self::#vi,)
             });
             quote! {
-                connectorkit::string_enum! {
-                    #doc
-                    pub enum #name {
-                        #(#vs)*
+                #doc
+                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this client did not know when it was generated.
+                    Unknown(String),
+                }
+
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#to_wire)*
+                            Self::Unknown(s) => s,
+                        }
                     }
                 }
+
+                impl From<&str> for #name {
+                    fn from(s: &str) -> Self {
+                        match s {
+                            #(#from_wire)*
+                            _ => Self::Unknown(s.to_string()),
+                        }
+                    }
+                }
+
+                connectorkit::string_enum_impls!(#name);
             }
         }
         TypeKind::Union { variants, tag } => {
@@ -120,7 +156,7 @@ fn def(d: &TypeDef) -> TokenStream {
                         .map(ty)
                         .unwrap_or_else(|| quote!(serde_json::Value));
                 let vdoc_fallback = format!("A `{}`.", bare(&v.ident));
-                let vdoc = docs::attrs(&[Some(v.doc.as_deref().unwrap_or(&vdoc_fallback))]);
+                let vdoc = docs::attrs_or(v.doc.as_deref(), &vdoc_fallback);
                 let rename = match (tag, &v.wire) {
                     (Some(_), Some(w)) if w != bare(&v.ident) => quote!(#[serde(rename = #w)]),
                     _ => quote!(),
@@ -145,6 +181,16 @@ fn def(d: &TypeDef) -> TokenStream {
                 pub type #name = #aty;
             }
         }
+        TypeKind::Newtype(t) => {
+            let aty = ty(t);
+            let derive = derives(d);
+            quote! {
+                #doc
+                #derive
+                #[serde(transparent)]
+                pub struct #name(pub #aty);
+            }
+        }
     }
 }
 
@@ -161,12 +207,20 @@ fn params_struct(a: &Action) -> TokenStream {
         let fname = ident(&p.ident);
         let fty = ty(&p.ty);
         let fallback = format!("`{}` ({}).", p.wire_name, location_name(p.location));
-        let fdoc = docs::attrs(&[Some(p.description.as_deref().unwrap_or(&fallback))]);
+        let fdoc = docs::attrs_or(p.description.as_deref(), &fallback);
         quote!(#fdoc pub #fname: Option<#fty>,)
     });
+    let optional: Vec<RustType> = a
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| RustType::Option(Box::new(p.ty.clone())))
+        .collect();
+    let complex = allow_complex(&optional);
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, Default)]
+        #complex
         pub struct #name {
             #(#fields)*
         }
@@ -205,6 +259,15 @@ pub fn body_ty(b: &ResponseBody) -> TokenStream {
 
 fn outcome_enums(a: &Action) -> TokenStream {
     let mut out = TokenStream::new();
+    let complex = allow_complex(
+        a.success
+            .iter()
+            .chain(&a.errors)
+            .filter_map(|c| match &c.body {
+                ResponseBody::Json(t) => Some(t),
+                _ => None,
+            }),
+    );
     let method = bare(&a.ident);
     if let Outcome::Enum(name) = &a.success_type {
         let name = ident(name);
@@ -225,6 +288,7 @@ fn outcome_enums(a: &Action) -> TokenStream {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
+            #complex
             pub enum #name {
                 #(#vs)*
             }
@@ -247,6 +311,7 @@ fn outcome_enums(a: &Action) -> TokenStream {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
+            #complex
             pub enum #name {
                 #(#vs)*
             }

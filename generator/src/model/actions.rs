@@ -23,10 +23,14 @@ use crate::pointer;
 /// Method names the generated client already uses.
 const RESERVED_METHODS: &[&str] = &[
     "new",
+    "connect",
     "builder",
     "from_runtime",
     "runtime",
     "with_base_url",
+    "triggers",
+    "connection_value",
+    "with_runtime_credential",
     "clone",
     "fmt",
 ];
@@ -38,7 +42,7 @@ pub fn build(
     auth: &[AuthScheme],
     sources: &SourceSet,
     diags: &mut Diagnostics,
-) -> Vec<Action> {
+) -> (Vec<Action>, Vec<super::ChoicesHelper>) {
     let openapi = resolver.openapi;
     let mut reserved: Vec<&str> = RESERVED_METHODS.to_vec();
     reserved.extend(auth.iter().map(|a| a.method.as_str()));
@@ -128,7 +132,8 @@ pub fn build(
     }
     mark_replaced_revisions(&mut actions, openapi);
     check_dynamic_sources(&actions, sources, diags);
-    actions
+    let choices = super::helpers::name_helpers(&mut actions, &mut namer);
+    (actions, choices)
 }
 
 /// Dynamic values whose listing operation cannot be called: no `…_choices` helper is made.
@@ -297,6 +302,9 @@ impl<'a> ActionCtx<'a> {
             url_param: None,
             base_url: None,
             base_name: None,
+            decode_fn: None,
+            base_setter: None,
+            json_twin: None,
         }
     }
 
@@ -427,6 +435,7 @@ impl<'a> ActionCtx<'a> {
                 notification,
                 notification_doc,
                 parse_fn,
+                poll_fn: None,
                 callback_param,
             });
         }

@@ -5,6 +5,7 @@
 mod actions;
 mod auth;
 mod extensions;
+mod helpers;
 pub mod names;
 pub mod powerplatform;
 mod resolve;
@@ -35,6 +36,22 @@ pub struct Connector {
     pub types: Vec<TypeDef>,
     /// What a Power Platform connector folder adds: the connection and client-side policies.
     pub platform: Option<powerplatform::Platform>,
+    /// The `…_choices` helpers (dynamic values), in action order.
+    pub choices: Vec<ChoicesHelper>,
+}
+
+/// A `…_choices` helper: lists the values of one parameter (or top-level body property) of
+/// an action by calling the listing action its dynamic values name.
+#[derive(Clone, Debug)]
+pub struct ChoicesHelper {
+    /// Index of the action whose parameter it serves, in [`Connector::actions`].
+    pub action: usize,
+    /// The parameter's or property's name on the wire.
+    pub wire: String,
+    /// The helper's method name.
+    pub name: String,
+    /// Index of the listing action (which has a [`Action::json_twin`]).
+    pub source: usize,
 }
 
 /// A server URL with variables.
@@ -250,6 +267,8 @@ pub struct Trigger {
     pub notification_doc: Option<String>,
     /// The `…Notification` parse function name.
     pub parse_fn: String,
+    /// The polling stream method (`poll_…`), for polling triggers.
+    pub poll_fn: Option<String>,
     /// A query parameter that carries the callback URL (`x-ms-notification-url` on a parameter).
     pub callback_param: Option<String>,
 }
@@ -378,6 +397,12 @@ pub struct Action {
     /// That server's name (`x-connectorkit-base-name`, the Postman variable), for the
     /// client's `with_…_base_url` setter.
     pub base_name: Option<String>,
+    /// The private decoder shared by the action and its pager or poller.
+    pub decode_fn: Option<String>,
+    /// The client method that sets [`Action::base_url`] (`with_…_base_url`).
+    pub base_setter: Option<String>,
+    /// The hidden twin returning the body as JSON, when a `…_choices` helper lists through it.
+    pub json_twin: Option<String>,
 }
 
 /// Builds the model. Problems are recorded in `diags`; what can be built is built.
@@ -391,7 +416,7 @@ pub fn build(
     let mut space = types::TypeSpace::new(resolver, sources);
     space.add_components();
     let auth = auth::schemes(openapi, sources, diags);
-    let actions = actions::build(resolver, &mut space, &auth, sources, diags);
+    let (actions, choices) = actions::build(resolver, &mut space, &auth, sources, diags);
     let servers = servers::servers(openapi);
     let types = space.finish(diags);
     let known: std::collections::BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();
@@ -425,5 +450,6 @@ pub fn build(
         actions,
         types,
         platform: None,
+        choices,
     }
 }

@@ -40,7 +40,10 @@ pub fn snake_ident(raw: &str, fallback: &str) -> String {
     if s.is_empty() {
         s = fallback.to_string();
     }
-    if s.starts_with(|c: char| c.is_ascii_digit()) {
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        // `2` → `param_2`: `_2` says nothing (clippy's just_underscores_and_digits).
+        s = format!("{fallback}_{s}");
+    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("_{s}");
     }
     fix_keyword(s)

@@ -122,6 +122,17 @@ impl RustType {
         }
     }
 
+    /// Every named type inside, behind containers too.
+    fn all_named(&self) -> Vec<&str> {
+        match self {
+            RustType::Named(n) => vec![n.as_str()],
+            RustType::Vec(t) | RustType::Map(t) | RustType::Option(t) | RustType::Boxed(t) => {
+                t.all_named()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// Boxes the directly held named type.
     fn box_direct(&mut self) {
         match self {
@@ -226,6 +237,9 @@ pub enum TypeKind {
     },
     /// `pub type Name = T;`
     Alias(RustType),
+    /// `pub struct Name(pub T);`, serde-transparent: an alias that refers back to itself
+    /// through containers (`Tree = Vec<Tree>`), which a type alias cannot do.
+    Newtype(RustType),
 }
 
 /// A named generated type.
@@ -1119,11 +1133,12 @@ impl<'a> TypeSpace<'a> {
                     .iter_mut()
                     .filter_map(|v| v.ty.as_mut())
                     .for_each(|t| t.retain_known(&known)),
-                TypeKind::Alias(t) => t.retain_known(&known),
+                TypeKind::Alias(t) | TypeKind::Newtype(t) => t.retain_known(&known),
                 TypeKind::StringEnum { .. } => {}
             }
         }
         self.box_recursion();
+        self.newtype_recursive_aliases();
         self.decide_derives();
         diags.extend(std::mem::take(&mut self.diags));
         self.defs
@@ -1174,7 +1189,7 @@ impl<'a> TypeSpace<'a> {
                         }
                     }
                 }
-                TypeKind::Alias(t) => {
+                TypeKind::Alias(t) | TypeKind::Newtype(t) => {
                     if in_cycle(t) {
                         // `type A = B; type B = A;` can't be boxed into sense: break it.
                         *t = RustType::Value;
@@ -1183,6 +1198,42 @@ impl<'a> TypeSpace<'a> {
                 TypeKind::StringEnum { .. } => {}
             }
             def.recursive = boxed;
+        }
+    }
+
+    /// Aliases that reach themselves through other aliases and containers (`Tree =
+    /// Vec<Tree>`, `A = B; B = Map<A>`) become newtype structs: rustc expands aliases eagerly
+    /// and refuses any cycle among them, while a struct behind a `Vec` or map is fine.
+    fn newtype_recursive_aliases(&mut self) {
+        let index: HashMap<String, usize> = self
+            .defs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| matches!(d.kind, TypeKind::Alias(_)))
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = self
+            .defs
+            .iter()
+            .map(|d| match &d.kind {
+                TypeKind::Alias(t) => t
+                    .all_named()
+                    .into_iter()
+                    .filter_map(|n| index.get(n).copied())
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let scc = tarjan(&edges);
+        let mut size = vec![0usize; self.defs.len()];
+        for c in &scc {
+            size[*c] += 1;
+        }
+        for (i, def) in self.defs.iter_mut().enumerate() {
+            let cyclic = size[scc[i]] > 1 || edges[i].contains(&i);
+            if let (true, TypeKind::Alias(t)) = (cyclic, &def.kind) {
+                def.kind = TypeKind::Newtype(t.clone());
+            }
         }
     }
 
@@ -1204,7 +1255,7 @@ impl<'a> TypeSpace<'a> {
                     TypeKind::Union { variants, .. } => variants
                         .iter()
                         .any(|v| v.ty.as_ref().is_some_and(|t| t.has_float(&floats))),
-                    TypeKind::Alias(t) => t.has_float(&floats),
+                    TypeKind::Alias(t) | TypeKind::Newtype(t) => t.has_float(&floats),
                     TypeKind::StringEnum { .. } => false,
                 };
                 if has {
@@ -1235,7 +1286,7 @@ fn direct_types(kind: &TypeKind) -> Vec<&str> {
             .iter()
             .filter_map(|v| v.ty.as_ref().and_then(RustType::direct_named))
             .collect(),
-        TypeKind::Alias(t) => t.direct_named().into_iter().collect(),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => t.direct_named().into_iter().collect(),
         TypeKind::StringEnum { .. } => Vec::new(),
     }
 }
