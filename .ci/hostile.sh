@@ -81,4 +81,17 @@ for b in $(find "$bombs" -mindepth 1 -maxdepth 1 | sort); do
     fail=1
   fi
 done
+
+# Bombs named compile-* must also build a crate that passes clippy.
+mapfile -t compile < <(find "$bombs" -mindepth 1 -maxdepth 1 -name 'compile-*' | sort)
+if [ "${#compile[@]}" -gt 0 ]; then
+  cin=()
+  for c in "${compile[@]}"; do cin+=("$(entry "$c")"); done
+  if timeout 600 "$bin" generate "${cin[@]}" --out "$out/ws-bombs" --runtime-path runtime; then
+    (cd "$out/ws-bombs" && CARGO_TARGET_DIR="$PWD/../ws/target" timeout 1800 cargo clippy --workspace -q -- -D warnings) || fail=1
+  else
+    echo "FAIL: a compile-* bomb did not generate" >&2
+    fail=1
+  fi
+fi
 exit "$fail"

@@ -434,12 +434,22 @@ fn auth_method(
 fn literal(v: &serde_json::Value) -> TokenStream {
     match v {
         serde_json::Value::Bool(b) => quote!(#b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => {
+        // An unsuffixed integer literal is an `i32` where nothing else fixes its type, so
+        // wider values carry a suffix.
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) if i32::try_from(i).is_ok() => {
                 let l = proc_macro2::Literal::i64_unsuffixed(i);
                 quote!(#l)
             }
-            (None, Some(f)) => {
+            (Some(i), _, _) => {
+                let l = proc_macro2::Literal::i64_suffixed(i);
+                quote!(#l)
+            }
+            (None, Some(u), _) => {
+                let l = proc_macro2::Literal::u64_suffixed(u);
+                quote!(#l)
+            }
+            (None, None, Some(f)) if f.is_finite() => {
                 let l = proc_macro2::Literal::f64_unsuffixed(f);
                 quote!(#l)
             }

@@ -110,13 +110,28 @@ fn constant_expr(t: &RustType, v: &serde_json::Value, owned: bool) -> Option<Tok
             })
         }
         (RustType::Bool, V::Bool(b)) => Some(quote!(#b)),
+        // Only values the type can hold: anything else becomes an argument.
         (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, V::Number(n)) => {
-            let l = proc_macro2::Literal::i64_unsuffixed(n.as_i64()?);
-            Some(quote!(#l))
+            let i = n.as_i64()?;
+            let fits = match t {
+                RustType::I8 => i8::try_from(i).is_ok(),
+                RustType::I16 => i16::try_from(i).is_ok(),
+                RustType::I32 => i32::try_from(i).is_ok(),
+                _ => true,
+            };
+            let l = proc_macro2::Literal::i64_unsuffixed(i);
+            fits.then(|| quote!(#l))
         }
         (RustType::U8 | RustType::U16 | RustType::U32 | RustType::U64, V::Number(n)) => {
-            let l = proc_macro2::Literal::u64_unsuffixed(n.as_u64()?);
-            Some(quote!(#l))
+            let u = n.as_u64()?;
+            let fits = match t {
+                RustType::U8 => u8::try_from(u).is_ok(),
+                RustType::U16 => u16::try_from(u).is_ok(),
+                RustType::U32 => u32::try_from(u).is_ok(),
+                _ => true,
+            };
+            let l = proc_macro2::Literal::u64_unsuffixed(u);
+            fits.then(|| quote!(#l))
         }
         (RustType::F32 | RustType::F64, V::Number(n)) => {
             let l = proc_macro2::Literal::f64_unsuffixed(n.as_f64()?);

@@ -91,8 +91,13 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
             pub use types::*;
         )
     });
+    let limit = c.recursion_limit.map(|n| {
+        let n = n.to_string();
+        quote!(#![recursion_limit = #n])
+    });
     let lib = quote! {
         #inner_doc
+        #limit
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 

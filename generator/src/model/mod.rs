@@ -14,7 +14,7 @@ mod types;
 
 pub use types::{Field, RustType, TypeDef, TypeKind, Variant};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceSet;
 
 /// Everything needed to emit a client.
@@ -38,6 +38,9 @@ pub struct Connector {
     pub platform: Option<powerplatform::Platform>,
     /// The `…_choices` helpers (dynamic values), in action order.
     pub choices: Vec<ChoicesHelper>,
+    /// The `recursion_limit` the types need when they nest deeper than rustc's default
+    /// allows (a chain of hundreds of schemas each holding the next).
+    pub recursion_limit: Option<usize>,
 }
 
 /// A `…_choices` helper: lists the values of one parameter (or top-level body property) of
@@ -419,6 +422,7 @@ pub fn build(
     let (actions, choices) = actions::build(resolver, &mut space, &auth, sources, diags);
     let servers = servers::servers(openapi);
     let types = space.finish(diags);
+    let recursion_limit = recursion_limit(&types, sources, diags);
     let known: std::collections::BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();
     let mut actions = actions;
     for a in &mut actions {
@@ -451,5 +455,35 @@ pub fn build(
         types,
         platform: None,
         choices,
+        recursion_limit,
     }
+}
+
+/// Types nested deeper than rustc follows by default get a `recursion_limit`: the crate
+/// form sets it; a crate that includes the module (`connector!`, build.rs) must set it too,
+/// which a warning says.
+fn recursion_limit(
+    types: &[TypeDef],
+    sources: &SourceSet,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    const SAFE: usize = 96;
+    let (depth, top) = types::nesting_depth(types);
+    if depth <= SAFE {
+        return None;
+    }
+    let limit = (depth * 2).next_power_of_two().max(256);
+    let (name, location) = match top {
+        Some(t) => (t.name.as_str(), sources.locate(&t.pointer)),
+        None => ("?", sources.locate("")),
+    };
+    diags.push(
+        Diagnostic::warning(
+            "model/deep-types",
+            format!("types nest {depth} deep (from `{name}`), deeper than rustc checks by default; the generated crate sets `#![recursion_limit = \"{limit}\"]`"),
+            location,
+        )
+        .with_hint(format!("a crate that includes the client with `connector!` or build.rs needs `#![recursion_limit = \"{limit}\"]` at its root")),
+    );
+    Some(limit)
 }

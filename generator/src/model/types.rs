@@ -1347,6 +1347,66 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
+/// How many named types deep the longest chain of containment goes (through any container:
+/// rustc's drop check follows `Box`, `Vec` and `Option` alike), counting a cycle once; and
+/// the type at its top. rustc gives up past its `recursion_limit` (128 by default).
+pub fn nesting_depth(defs: &[TypeDef]) -> (usize, Option<&TypeDef>) {
+    let index: HashMap<&str, usize> = defs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = defs
+        .iter()
+        .map(|d| {
+            let mut out: Vec<usize> = Vec::new();
+            let mut add = |t: &RustType| {
+                out.extend(
+                    t.all_named()
+                        .into_iter()
+                        .filter_map(|n| index.get(n).copied()),
+                )
+            };
+            match &d.kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter().for_each(|f| add(&f.ty));
+                    additional.iter().for_each(&mut add);
+                }
+                TypeKind::Union { variants, .. } => {
+                    variants.iter().filter_map(|v| v.ty.as_ref()).for_each(add)
+                }
+                TypeKind::Alias(t) | TypeKind::Newtype(t) => add(t),
+                TypeKind::StringEnum { .. } => {}
+            }
+            out
+        })
+        .collect();
+    let comp = tarjan(&edges);
+    let comps = comp.iter().max().map_or(0, |m| m + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); comps];
+    for (i, c) in comp.iter().enumerate() {
+        members[*c].push(i);
+    }
+    // Tarjan completes a component after every component it reaches: ascending ids are a
+    // reverse topological order.
+    let mut depth = vec![0usize; comps];
+    for c in 0..comps {
+        let below = members[c]
+            .iter()
+            .flat_map(|&i| edges[i].iter())
+            .filter(|&&j| comp[j] != c)
+            .map(|&j| depth[comp[j]])
+            .max()
+            .unwrap_or(0);
+        depth[c] = below + 1;
+    }
+    let top = (0..comps).max_by_key(|&c| depth[c]);
+    (
+        top.map_or(0, |c| depth[c]),
+        top.and_then(|c| members[c].first()).map(|&i| &defs[i]),
+    )
+}
+
 fn is_plain_object(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
