@@ -8,7 +8,7 @@ use openapiv3::{
 };
 
 use super::extensions as ext;
-use super::names::{bare, pascal_ident, snake_ident, Namer};
+use super::names::{bare, pascal_ident, snake_binding, snake_ident, Namer};
 use super::resolve::Resolver;
 use super::types::{RustType, TypeSpace};
 use super::{
@@ -573,7 +573,7 @@ impl<'a> ActionCtx<'a> {
             let (ident, _) = if constant.is_some() {
                 (format!("__constant_{}", out.len()), false)
             } else {
-                namer.claim(&snake_ident(&data.name, "param"))
+                namer.claim(&snake_binding(&data.name, "param"))
             };
             out.push(Param {
                 wire_name: data.name.clone(),
@@ -606,7 +606,7 @@ impl<'a> ActionCtx<'a> {
                     )
                     .with_hint("declare it under `parameters` with `in: path`"),
                 );
-                let (ident, _) = namer.claim(&snake_ident(&name, "param"));
+                let (ident, _) = namer.claim(&snake_binding(&name, "param"));
                 out.push(Param {
                     wire_name: name.clone(),
                     ident,

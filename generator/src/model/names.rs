@@ -40,13 +40,22 @@ pub fn snake_ident(raw: &str, fallback: &str) -> String {
     if s.is_empty() {
         s = fallback.to_string();
     }
-    if s.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
-        // `2` → `param_2`: `_2` says nothing (clippy's just_underscores_and_digits).
-        s = format!("{fallback}_{s}");
-    } else if s.starts_with(|c: char| c.is_ascii_digit()) {
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("_{s}");
     }
     fix_keyword(s)
+}
+
+/// A snake_case name for a binding (a method argument): like [`snake_ident`], but a name
+/// of only digits becomes `{fallback}_2` rather than `_2`, which says nothing (clippy's
+/// `just_underscores_and_digits`).
+pub fn snake_binding(raw: &str, fallback: &str) -> String {
+    let s = snake_ident(raw, fallback);
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+        format!("{fallback}{s}")
+    } else {
+        s
+    }
 }
 
 /// A PascalCase type or variant name for `raw`, or `fallback` when nothing usable remains.
