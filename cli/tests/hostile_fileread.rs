@@ -100,6 +100,7 @@ fn secrets() -> Vec<String> {
     let mut pieces = vec![
         "HOSTILE-NOTES-MARKER".to_string(),
         "HOSTILE-SCALAR-MARKER".to_string(),
+        "HOSTILE-SETTINGS-MARKER".to_string(),
     ];
     for f in [
         "/etc/passwd",

@@ -342,3 +342,18 @@ fn an_in_root_multi_file_tree_still_works() {
     assert!(!o.refused, "{}", o.text);
     assert!(o.text.contains("pub struct Pet"), "{}", o.text);
 }
+
+#[test]
+fn a_value_picked_out_of_a_yaml_file_in_the_root_is_not_echoed() {
+    let t = tree();
+    std::fs::write(
+        t.root.join("settings.yaml"),
+        format!("password: {MARKER}\nport: 8080\n"),
+    )
+    .expect("write");
+    for r in ["settings.yaml#/password", "settings.yaml#/port"] {
+        let o = case(&t, r);
+        refused_with(&o, "ref/not-an-object");
+        assert_no_leak(MARKER.as_bytes(), &o.text);
+    }
+}

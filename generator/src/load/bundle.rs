@@ -438,6 +438,26 @@ impl Bundler<'_> {
             *node = empty();
             return;
         }
+        // A reference names an object (a schema, a parameter, …; `true`/`false` schemas
+        // too). A string or number is data from a file that may not be a definition at all:
+        // refused without copying it anywhere (it would be echoed by later diagnostics).
+        if self.files[idx]
+            .value
+            .as_ref()
+            .and_then(|v| v.pointer(&frag))
+            .is_some_and(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Null))
+        {
+            let file_name = self.files[idx].path.display().to_string();
+            self.diag(
+                error,
+                "ref/not-an-object",
+                format!("`$ref: {r}`: `#{frag}` in {file_name} is a single value, not an object"),
+                Some("refer to a schema, parameter, response or other object"),
+                &at,
+            );
+            *node = empty();
+            return;
+        }
         let key = (idx, frag.clone());
         if ctx.is_schema() {
             let entry_name = (ctx == Ctx::Schema { top: true })
