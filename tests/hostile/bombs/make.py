@@ -167,9 +167,25 @@ def many_files(out):
     write(os.path.join(d, "main.json"), json.dumps(openapi(schemas=schemas)))
 
 
+def colliding_names_one_base(out):
+    """20,000 schema names that all become the same identifier (`a` and `b` joined by every
+    sequence of separators up to 7 long): de-duplication must not rescan."""
+    import itertools
+    names = []
+    for n in range(8):
+        for seps in itertools.product("_-. ", repeat=n):
+            names.append("a" + "".join(seps) + "b")
+            if len(names) == 20_000:
+                break
+        if len(names) == 20_000:
+            break
+    schemas = {name: {"type": "string"} for name in names}
+    write(os.path.join(out, "colliding-names-one-base.json"), json.dumps(openapi(schemas=schemas)))
+
+
 BOMBS = [brackets, deep_valid, colliding_names, postman_same_names, ref_fanout, schema_chain,
          ref_fanout_inline, yaml_alias_bomb, long_string, huge_numbers, wide_enum, deep_yaml,
-         deep_unclosed, many_files]
+         deep_unclosed, many_files, colliding_names_one_base]
 
 if __name__ == "__main__":
     target = sys.argv[1]
