@@ -2,18 +2,21 @@
 
 use std::path::Path;
 
+use connectorkit_generator::LoadOptions;
+
 use crate::{fetch, report};
 
-/// Prints the normalized OpenAPI 3.0 document.
-pub fn run(input: &str, output: Option<&Path>, yaml: bool) -> bool {
-    let prepared = match fetch::prepare(input) {
+/// Prints the normalized OpenAPI 3.0 document; false (exit 1) when an error was reported
+/// (the document is still printed: it is what the generator would work from).
+pub fn run(input: &str, output: Option<&Path>, yaml: bool, load: &LoadOptions) -> bool {
+    let prepared = match fetch::prepare(input, load) {
         Ok(p) => p,
         Err(f) => {
             report::print(input, &f.diagnostics, true);
             return false;
         }
     };
-    report::print(input, &prepared.diagnostics, false);
+    let (errors, _) = report::print(input, &prepared.diagnostics, false);
     let text = if yaml {
         serde_yaml::to_string(&prepared.normalized.value).map_err(|e| e.to_string())
     } else {
@@ -26,7 +29,7 @@ pub fn run(input: &str, output: Option<&Path>, yaml: bool) -> bool {
             return false;
         }
     };
-    match output {
+    let written = match output {
         Some(path) => match std::fs::write(path, text) {
             Ok(()) => true,
             Err(e) => {
@@ -38,14 +41,15 @@ pub fn run(input: &str, output: Option<&Path>, yaml: bool) -> bool {
             println!("{text}");
             true
         }
-    }
+    };
+    written && errors == 0
 }
 
 /// Prints every diagnostic of every input; false when any has errors.
-pub fn validate(inputs: &[String]) -> bool {
+pub fn validate(inputs: &[String], load: &LoadOptions) -> bool {
     let mut ok = true;
     for input in inputs {
-        match fetch::prepare(input) {
+        match fetch::prepare(input, load) {
             Ok(p) => {
                 let (errors, warnings) = report::print(input, &p.diagnostics, true);
                 ok &= errors == 0;

@@ -1,10 +1,11 @@
 //! Inputs: local files, or http(s) URLs fetched into memory.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use connectorkit_generator::{
-    prepare_bytes, prepare_file, Diagnostic, Failure, Location, Prepared,
+    prepare_bytes_with, prepare_file_with, Diagnostic, Failure, LoadOptions, Location, Prepared,
 };
 
 /// True for http(s) URLs.
@@ -12,10 +13,14 @@ pub fn is_url(input: &str) -> bool {
     input.starts_with("http://") || input.starts_with("https://")
 }
 
-/// Loads, normalizes and models one input.
-pub fn prepare(input: &str) -> Result<Prepared, Failure> {
+/// The most bytes read from a URL (as for files).
+const MAX_BYTES: u64 = connectorkit_generator::load::MAX_FILE_BYTES;
+
+/// Loads, normalizes and models one input. A definition fetched from a URL reads no local
+/// file (its external `$ref`s are refused).
+pub fn prepare(input: &str, load: &LoadOptions) -> Result<Prepared, Failure> {
     if !is_url(input) {
-        return prepare_file(Path::new(input));
+        return prepare_file_with(Path::new(input), load);
     }
     let fail = |message: String| Failure {
         diagnostics: vec![Diagnostic::error(
@@ -43,8 +48,15 @@ pub fn prepare(input: &str) -> Result<Prepared, Failure> {
             resp.status()
         )));
     }
-    let bytes = resp
-        .bytes()
+    let mut bytes = Vec::new();
+    resp.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| fail(format!("cannot read {input}: {e}")))?;
-    prepare_bytes(Path::new(input), &bytes)
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(fail(format!(
+            "{input} is larger than {} MiB, the most a definition may be",
+            MAX_BYTES >> 20
+        )));
+    }
+    prepare_bytes_with(Path::new(input), &bytes, load)
 }

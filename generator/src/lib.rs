@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 pub use build::{compile, Config, ModuleFailure};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+pub use load::LoadOptions;
 pub use options::{OptionError, Options};
 
 /// Where the generated crate gets the `connectorkit` runtime from.
@@ -113,7 +114,13 @@ pub struct Prepared {
 
 /// Loads, normalizes and models a definition file, or a Power Platform connector folder
 /// (the folder's `*.swagger.json`, found case-insensitively).
+/// External `$ref`s are confined to the input's folder; see [`prepare_file_with`].
 pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
+    prepare_file_with(path, &LoadOptions::default())
+}
+
+/// [`prepare_file`] with load options (`ref_root`: the folder `$ref`s may read from).
+pub fn prepare_file_with(path: &Path, load_options: &LoadOptions) -> Result<Prepared, Failure> {
     let mut diags = Diagnostics::default();
     if path.is_dir() {
         if is_postman_yaml_collection(path) {
@@ -154,7 +161,36 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
                 diagnostics: diags.into_vec(),
             });
         };
-        let loaded = load::load_file(&definition, &mut diags);
+        // The folder's files must be in the folder (or the ref root): not symlinks elsewhere.
+        let folder_root = load_options.ref_root.as_deref().unwrap_or(path);
+        if let Some(outside) = [
+            Some(definition.clone()),
+            find_case_insensitive(path, |n| n == "apiproperties.json"),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|f| !is_inside(folder_root, f))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "load/outside-folder",
+                    format!(
+                        "{} leads outside {} (a symbolic link?); it is not read",
+                        outside.display(),
+                        folder_root.display()
+                    ),
+                    Location {
+                        file: outside.clone(),
+                        ..Location::default()
+                    },
+                )
+                .with_hint("put the file itself in the connector folder"),
+            );
+            return Err(Failure {
+                diagnostics: diags.into_vec(),
+            });
+        }
+        let loaded = load::load_file_with(&definition, load_options, &mut diags);
         let mut prepared = prepare_loaded(loaded, &definition, diags)?;
         if let Some(props) = find_case_insensitive(path, |n| n == "apiproperties.json") {
             let mut pdiags = Diagnostics::default();
@@ -170,8 +206,16 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
             .unwrap_or_else(|| prepared.source_name.clone());
         return Ok(prepared);
     }
-    let loaded = load::load_file(path, &mut diags);
+    let loaded = load::load_file_with(path, load_options, &mut diags);
     prepare_loaded(loaded, path, diags)
+}
+
+/// True when `file` (symbolic links resolved) is inside `dir`.
+fn is_inside(dir: &Path, file: &Path) -> bool {
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(file)) {
+        (Ok(d), Ok(f)) => f.starts_with(d),
+        _ => false,
+    }
 }
 
 fn find_case_insensitive(dir: &Path, pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
@@ -225,8 +269,18 @@ fn connector_definition(dir: &Path) -> Option<PathBuf> {
 /// Loads, normalizes and models a definition held in memory; `name` locates diagnostics and
 /// is the base for relative `$ref`s.
 pub fn prepare_bytes(name: &Path, bytes: &[u8]) -> Result<Prepared, Failure> {
+    prepare_bytes_with(name, bytes, &LoadOptions::default())
+}
+
+/// [`prepare_bytes`] with load options. A `name` that is an `http(s)://` URL reads no local
+/// file: its external `$ref`s are refused with a located error.
+pub fn prepare_bytes_with(
+    name: &Path,
+    bytes: &[u8],
+    load_options: &LoadOptions,
+) -> Result<Prepared, Failure> {
     let mut diags = Diagnostics::default();
-    let loaded = load::load_bytes(name, bytes, &mut diags);
+    let loaded = load::load_bytes_with(name, bytes, load_options, &mut diags);
     prepare_loaded(loaded, name, diags)
 }
 
@@ -404,7 +458,16 @@ pub fn generate_module_with(
     path: &Path,
     options: &Options,
 ) -> Result<(String, Prepared), ModuleFailure> {
-    let mut prepared = prepare_file(path).map_err(ModuleFailure::Definition)?;
+    generate_module_with_load(path, &LoadOptions::default(), options)
+}
+
+/// [`generate_module_with`] with load options (`ref_root`).
+pub fn generate_module_with_load(
+    path: &Path,
+    load_options: &LoadOptions,
+    options: &Options,
+) -> Result<(String, Prepared), ModuleFailure> {
+    let mut prepared = prepare_file_with(path, load_options).map_err(ModuleFailure::Definition)?;
     options
         .apply(&mut prepared.connector, &prepared.normalized)
         .map_err(ModuleFailure::Options)?;

@@ -45,11 +45,23 @@ pub const FILES: &[&str] = &[
     "oai-examples/v2.0/petstore-separate/spec/swagger.yaml",
 ];
 
+/// Multi-file trees whose entry refers above its own folder: (entry, the tree's top).
+const TREES: &[(&str, &str)] = &[(
+    "oai-examples/v2.0/petstore-separate/spec/swagger.yaml",
+    "oai-examples/v2.0/petstore-separate",
+)];
+
 fn check(rel: &str) -> usize {
     let path = corpus().join(rel);
     let mut diags = Diagnostics::default();
     let t = Instant::now();
-    let loaded = load::load_file(&path, &mut diags);
+    let options = load::LoadOptions {
+        ref_root: TREES
+            .iter()
+            .find(|(entry, _)| *entry == rel)
+            .map(|(_, top)| corpus().join(top)),
+    };
+    let loaded = load::load_file_with(&path, &options, &mut diags);
     let errors: Vec<String> = diags
         .items()
         .iter()
@@ -77,4 +89,27 @@ fn corpus_loads() {
         total += check(f);
     }
     assert_eq!(total, 0, "errors while loading the corpus");
+}
+
+#[test]
+fn a_tree_read_without_its_root_names_the_option() {
+    let (entry, top) = TREES[0];
+    let mut diags = Diagnostics::default();
+    let _ = load::load_file(&corpus().join(entry), &mut diags);
+    let errors: Vec<String> = diags
+        .items()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        !errors.is_empty(),
+        "refs above the entry's folder are refused"
+    );
+    let top = std::fs::canonicalize(corpus().join(top)).expect("the tree exists");
+    let want = format!("--ref-root {}", top.display());
+    let all = errors.join("\n");
+    assert!(all.contains("../common/Error.yaml"), "{all}");
+    assert!(all.contains(&want), "the hint names `{want}`: {all}");
+    assert!(all.contains("swagger.yaml:"), "located: {all}");
 }

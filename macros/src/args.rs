@@ -4,7 +4,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitBool, LitStr, Token};
 
-const OPTIONS: &str = "module, client, tags, actions, internal";
+const OPTIONS: &str = "module, client, tags, actions, internal, ref_root";
 
 /// Parsed arguments, each kept with its span for error reporting.
 pub struct Args {
@@ -20,6 +20,8 @@ pub struct Args {
     pub actions: Vec<LitStr>,
     /// `internal = false`.
     pub internal: Option<LitBool>,
+    /// `ref_root = "api"`: the folder `$ref`s may read from (relative to the manifest).
+    pub ref_root: Option<LitStr>,
 }
 
 fn strings(input: ParseStream) -> syn::Result<Vec<LitStr>> {
@@ -44,6 +46,7 @@ impl Parse for Args {
             tags: Vec::new(),
             actions: Vec::new(),
             internal: None,
+            ref_root: None,
         };
         let mut seen: Vec<String> = Vec::new();
         while !input.is_empty() {
@@ -66,6 +69,7 @@ impl Parse for Args {
                 "tags" => args.tags = strings(input)?,
                 "actions" => args.actions = strings(input)?,
                 "internal" => args.internal = Some(input.parse()?),
+                "ref_root" => args.ref_root = Some(input.parse()?),
                 _ => {
                     return Err(syn::Error::new(
                         key.span(),
@@ -76,5 +80,20 @@ impl Parse for Args {
             seen.push(name);
         }
         Ok(args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_root_is_an_option() {
+        let args: Args = syn::parse_str(r#""api/spec/main.yaml", ref_root = "api""#).unwrap();
+        assert_eq!(args.ref_root.map(|r| r.value()).as_deref(), Some("api"));
+        let err = syn::parse_str::<Args>(r#""x.yaml", ref_root = "a", ref_root = "b""#)
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("option `ref_root` given twice"));
     }
 }

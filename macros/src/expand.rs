@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use connectorkit_generator::{Diagnostic, OptionError, Options};
+use connectorkit_generator::{Diagnostic, LoadOptions, OptionError, Options};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -34,7 +34,21 @@ pub fn expand(args: &Args) -> TokenStream {
         actions: args.actions.iter().map(|a| a.value()).collect(),
         internal: !matches!(&args.internal, Some(b) if !b.value),
     };
-    let mut prepared = match connectorkit_generator::prepare_file(&path) {
+    let load = LoadOptions {
+        ref_root: args.ref_root.as_ref().map(|r| base.join(r.value())),
+    };
+    // An error anywhere (a refused `$ref`, a dangling one) fails the expansion, as it fails
+    // the CLI: a client with parts silently missing is not generated.
+    let prepared = connectorkit_generator::prepare_file_with(&path, &load).and_then(|p| {
+        if p.diagnostics.iter().any(Diagnostic::is_error) {
+            Err(connectorkit_generator::Failure {
+                diagnostics: p.diagnostics,
+            })
+        } else {
+            Ok(p)
+        }
+    });
+    let mut prepared = match prepared {
         Ok(p) => p,
         Err(failure) => {
             let text: Vec<String> = failure

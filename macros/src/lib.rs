@@ -18,6 +18,7 @@ use proc_macro::TokenStream;
 ///     tags = ["Orders"],       // only actions with one of these tags
 ///     actions = ["GetOrder"],  // only these actions (operationId or method name)
 ///     internal = false,        // leave out `x-ms-visibility: internal` operations
+///     ref_root = "connectors", // `$ref`s may read from here (default: the input's folder)
 /// );
 /// ```
 ///

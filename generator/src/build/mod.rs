@@ -136,6 +136,7 @@ pub struct Config {
     module: Option<String>,
     out_dir: Option<PathBuf>,
     options: Options,
+    ref_root: Option<PathBuf>,
     rerun_if_changed: Option<bool>,
 }
 
@@ -173,6 +174,14 @@ impl Config {
     /// Keeps only these actions (by `operationId` or method name).
     pub fn actions<S: Into<String>>(&mut self, names: impl IntoIterator<Item = S>) -> &mut Self {
         self.options.actions = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The folder the definition's external `$ref`s may read from (relative to
+    /// `CARGO_MANIFEST_DIR`); default: the folder of the input. A multi-file tree whose entry
+    /// refers to `../common/…` needs the tree's top here.
+    pub fn ref_root(&mut self, dir: impl AsRef<Path>) -> &mut Self {
+        self.ref_root = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -218,17 +227,33 @@ impl Config {
         if rerun {
             say(format!("cargo:rerun-if-changed={}", path.display()));
         }
+        let load_options = crate::LoadOptions {
+            ref_root: self.ref_root.as_ref().map(|r| match &manifest {
+                Some(m) => m.join(r),
+                None => r.clone(),
+            }),
+        };
         let (code, prepared) =
-            crate::generate_module_with(&path, &self.options).map_err(|failure| match failure {
-                ModuleFailure::Definition(Failure { diagnostics }) => Error::Definition {
-                    input: input.clone(),
-                    diagnostics,
+            crate::generate_module_with_load(&path, &load_options, &self.options).map_err(
+                |failure| match failure {
+                    ModuleFailure::Definition(Failure { diagnostics }) => Error::Definition {
+                        input: input.clone(),
+                        diagnostics,
+                    },
+                    ModuleFailure::Options(errors) => Error::Option {
+                        input: input.clone(),
+                        errors,
+                    },
                 },
-                ModuleFailure::Options(errors) => Error::Option {
-                    input: input.clone(),
-                    errors,
-                },
-            })?;
+            )?;
+        // An error anywhere (a refused `$ref`, a dangling one) fails the build, as it fails
+        // the CLI: a client with parts silently missing is not generated.
+        if prepared.diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(Error::Definition {
+                input,
+                diagnostics: prepared.diagnostics,
+            });
+        }
         if rerun {
             for file in &prepared.inputs {
                 if file != &path {

@@ -153,3 +153,52 @@ fn module_names() {
     );
     assert_eq!(module_name_for(Path::new("9lives.json")), "api_9lives");
 }
+
+/// A tree like `petstore-separate`: `spec/main.yaml` refers to `../common/Error.yaml`.
+fn tree(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir.join("spec")).unwrap();
+    std::fs::create_dir_all(dir.join("common")).unwrap();
+    std::fs::write(
+        dir.join("common/Error.yaml"),
+        "type: object\nproperties:\n  code: {type: integer}\n",
+    )
+    .unwrap();
+    let main = dir.join("spec/main.yaml");
+    std::fs::write(
+        &main,
+        "openapi: 3.0.3\ninfo: {title: Tree, version: '1'}\npaths:\n  /x:\n    get:\n      responses:\n        default:\n          description: failed\n          content:\n            application/json:\n              schema:\n                $ref: '../common/Error.yaml'\n",
+    )
+    .unwrap();
+    main
+}
+
+#[test]
+fn refs_are_confined_to_the_input_folder_unless_ref_root_widens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = tree(dir.path());
+    let out = dir.path().join("out");
+    let err = Config::new()
+        .input(&main)
+        .out_dir(&out)
+        .emit_rerun_if_changed(true)
+        .generate_to(&mut Vec::new())
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("ref/outside-root"), "{text}");
+    assert!(text.contains("--ref-root"), "{text}");
+    assert!(!out.join("main.rs").exists(), "nothing written on an error");
+    let mut directives = Vec::new();
+    let ok = Config::new()
+        .input(&main)
+        .ref_root(dir.path())
+        .out_dir(&out)
+        .emit_rerun_if_changed(true)
+        .generate_to(&mut directives)
+        .unwrap();
+    assert!(std::fs::read_to_string(ok.path)
+        .unwrap()
+        .contains("pub struct Error"));
+    assert!(lines(&directives)
+        .iter()
+        .any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with("Error.yaml")));
+}

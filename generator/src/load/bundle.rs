@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
+use super::confine::{self, Refusal, Root};
 use super::source::{self, Format};
 use super::walk::Ctx;
 use super::SpecVersion;
@@ -58,6 +59,13 @@ struct Bundler<'d> {
     names: HashSet<String>,
     pending: Vec<(String, Value)>,
     inlining: Vec<(usize, String)>,
+    /// name base → the next number to try (names only grow, so no number below is free).
+    next_suffix: HashMap<String, usize>,
+    /// Nodes that may still be copied by inlining non-schema references.
+    budget: usize,
+    /// The budget ran out (reported once).
+    exhausted: bool,
+    root: Root,
     diags: Vec<PendingDiag>,
     top_base: &'static str,
     syntax_diags: &'d mut Diagnostics,
@@ -68,6 +76,7 @@ pub(crate) fn bundle(
     root_file: FileRec,
     root: &mut Value,
     version: SpecVersion,
+    ref_root: Root,
     diags: &mut Diagnostics,
 ) -> Bundled {
     let top_base = if version == SpecVersion::Swagger20 {
@@ -76,8 +85,10 @@ pub(crate) fn bundle(
         "/components/schemas"
     };
     let mut by_path = HashMap::new();
-    if let Ok(canon) = std::fs::canonicalize(&root_file.path) {
-        by_path.insert(canon, 0);
+    if !confine::is_url(&root_file.path) {
+        if let Ok(canon) = std::fs::canonicalize(&root_file.path) {
+            by_path.insert(canon, 0);
+        }
     }
     let mut b = Bundler {
         files: vec![root_file],
@@ -87,6 +98,10 @@ pub(crate) fn bundle(
         names: HashSet::new(),
         pending: Vec::new(),
         inlining: Vec::new(),
+        next_suffix: HashMap::new(),
+        budget: INLINE_BUDGET,
+        exhausted: false,
+        root: ref_root,
         diags: Vec::new(),
         top_base,
         syntax_diags: diags,
@@ -143,6 +158,29 @@ pub(crate) fn bundle(
         }
     }
     b.finish()
+}
+
+/// The most nodes that inlining external non-schema references may copy into the document
+/// (schemas are hoisted once and shared; anything else is copied per use, so references
+/// that fan out could otherwise grow without bound).
+const INLINE_BUDGET: usize = 200_000;
+
+/// The number of nodes in `v`, counting no further than `limit + 1`.
+fn count_nodes(v: &Value, limit: usize) -> usize {
+    let mut n = 0usize;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        n += 1;
+        if n > limit {
+            break;
+        }
+        match v {
+            Value::Object(m) => stack.extend(m.values()),
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    n
 }
 
 fn is_remote(r: &str) -> bool {
@@ -228,37 +266,70 @@ impl Bundler<'_> {
         }
     }
 
-    /// Loads a file (once); `Err` carries the reason it cannot be used.
-    fn load(&mut self, path: &Path) -> Result<usize, String> {
-        let canon = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    /// Loads a file (once), if the `$ref` `r` may read it; `Err` carries why it cannot be used.
+    fn load(&mut self, r: &str, path: &Path) -> Result<usize, Refusal> {
+        let canon = self.root.check_ref(r, path)?;
+        let unparsed = || {
+            (
+                "ref/missing-file",
+                format!(
+                    "`$ref: {r}`: {} could not be parsed (see the error above)",
+                    path.display()
+                ),
+                "fix that file's syntax".to_string(),
+            )
+        };
+        let not_a_document = || {
+            (
+                "ref/not-a-definition-file",
+                format!(
+                    "`$ref: {r}`: {} holds a single value, not a JSON or YAML document",
+                    path.display()
+                ),
+                "refer to a JSON or YAML file that holds the definition's content".to_string(),
+            )
+        };
         if let Some(&i) = self.by_path.get(&canon) {
-            return if i == 0 || self.files[i].value.is_some() {
-                Ok(i)
-            } else {
-                Err("it could not be parsed".to_string())
+            return match &self.files[i].value {
+                _ if i == 0 => Ok(i),
+                Some(v) if v.is_object() || v.is_array() => Ok(i),
+                Some(_) => Err(not_a_document()),
+                None => Err(unparsed()),
             };
         }
-        let bytes = std::fs::read(&canon).map_err(|e| e.to_string())?;
+        let bytes = confine::read_ref(r, path, &canon)?;
         let text = source::decode(path, &bytes, self.syntax_diags);
         let parsed = source::parse(path, text, self.syntax_diags);
+        // A file whose whole content is one scalar (a text file that is valid YAML) is not
+        // a definition: its content must never reach a diagnostic or the output.
+        let scalar = parsed
+            .value
+            .as_ref()
+            .is_some_and(|v| !(v.is_object() || v.is_array()));
         let ok = parsed.value.is_some();
         let i = self.files.len();
         self.files.push(FileRec {
             path: path.to_path_buf(),
-            text: parsed.text,
+            text: if scalar { String::new() } else { parsed.text },
             format: parsed.format,
-            value: parsed.value,
+            value: if scalar {
+                Some(Value::Null)
+            } else {
+                parsed.value
+            },
         });
         self.by_path.insert(canon, i);
-        if ok {
+        if scalar {
+            Err(not_a_document())
+        } else if ok {
             Ok(i)
         } else {
-            Err("it could not be parsed".to_string())
+            Err(unparsed())
         }
     }
 
     /// Where a `$ref` written in `file` points.
-    fn target(&mut self, file: usize, r: &str) -> Result<Target, (&'static str, String)> {
+    fn target(&mut self, file: usize, r: &str) -> Result<Target, Refusal> {
         let (path_part, frag) = match r.split_once('#') {
             Some((p, f)) => (p, f),
             None => (r, ""),
@@ -279,14 +350,10 @@ impl Bundler<'_> {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let full = clean(&base.join(&rel));
-        match self.load(&full) {
-            Ok(0) => Ok(Target::Rewrite(format!("#{frag}"))),
-            Ok(i) => Ok(Target::External(i, frag)),
-            Err(why) => Err((
-                "ref/missing-file",
-                format!("`$ref: {r}`: cannot read {}: {why}", full.display()),
-            )),
+        let full = confine::clean(&base.join(&rel));
+        match self.load(r, &full)? {
+            0 => Ok(Target::Rewrite(format!("#{frag}"))),
+            i => Ok(Target::External(i, frag)),
         }
     }
 
@@ -322,14 +389,14 @@ impl Bundler<'_> {
                 return;
             }
             Ok(Target::External(i, f)) => (i, f),
-            Err((code, msg)) => {
-                self.diag(
-                    error,
-                    code,
-                    msg,
-                    Some("check the path; it is relative to the file that contains the $ref"),
-                    &at,
-                );
+            Err((code, msg, hint)) => {
+                // Reading outside what is allowed is an error wherever the reference is.
+                let severity = if code == "ref/missing-file" {
+                    error
+                } else {
+                    Severity::Error
+                };
+                self.diag(severity, code, msg, Some(&hint), &at);
                 *node = empty();
                 return;
             }
@@ -345,12 +412,21 @@ impl Bundler<'_> {
             *node = empty();
             return;
         }
-        let Some(content) = self.files[idx]
+        // Copied only where it is used: a schema already hoisted is shared.
+        let content = |files: &[FileRec]| {
+            files[idx]
+                .value
+                .as_ref()
+                .and_then(|v| v.pointer(&frag))
+                .cloned()
+                .unwrap_or_else(empty)
+        };
+        if self.files[idx]
             .value
             .as_ref()
             .and_then(|v| v.pointer(&frag))
-            .cloned()
-        else {
+            .is_none()
+        {
             let file_name = self.files[idx].path.display().to_string();
             self.diag(
                 error,
@@ -361,7 +437,27 @@ impl Bundler<'_> {
             );
             *node = empty();
             return;
-        };
+        }
+        // A reference names an object (a schema, a parameter, …; `true`/`false` schemas
+        // too). A string or number is data from a file that may not be a definition at all:
+        // refused without copying it anywhere (it would be echoed by later diagnostics).
+        if self.files[idx]
+            .value
+            .as_ref()
+            .and_then(|v| v.pointer(&frag))
+            .is_some_and(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Null))
+        {
+            let file_name = self.files[idx].path.display().to_string();
+            self.diag(
+                error,
+                "ref/not-an-object",
+                format!("`$ref: {r}`: `#{frag}` in {file_name} is a single value, not an object"),
+                Some("refer to a schema, parameter, response or other object"),
+                &at,
+            );
+            *node = empty();
+            return;
+        }
         let key = (idx, frag.clone());
         if ctx.is_schema() {
             let entry_name = (ctx == Ctx::Schema { top: true })
@@ -389,7 +485,7 @@ impl Bundler<'_> {
                     self.hoisted.insert(key.clone(), name.clone());
                     let mut hp = format!("{}/{}", self.top_base, pointer::escape(&name));
                     self.mounts.insert(hp.clone(), key.clone());
-                    let mut content = content;
+                    let mut content = content(&self.files);
                     self.inlining.push(key);
                     self.walk(&mut content, &mut hp, Ctx::Schema { top: true }, idx);
                     self.inlining.pop();
@@ -414,7 +510,27 @@ impl Bundler<'_> {
             *node = empty();
             return;
         }
-        let mut content = content;
+        let size = self.files[idx]
+            .value
+            .as_ref()
+            .and_then(|v| v.pointer(&frag))
+            .map_or(0, |c| count_nodes(c, self.budget));
+        if size > self.budget {
+            if !self.exhausted {
+                self.exhausted = true;
+                self.diag(
+                    Severity::Error,
+                    "ref/too-large",
+                    format!("`$ref: {r}`: external references copied in place would make the document larger than {INLINE_BUDGET} nodes; stopped here"),
+                    Some("references to schemas are shared; other content is copied at each use, so avoid references that fan out"),
+                    &at,
+                );
+            }
+            *node = empty();
+            return;
+        }
+        self.budget -= size;
+        let mut content = content(&self.files);
         if let (Some(c), Some(siblings)) = (content.as_object_mut(), node.as_object()) {
             for (k, v) in siblings {
                 if k != "$ref" {
@@ -442,32 +558,17 @@ impl Bundler<'_> {
                 .unwrap_or_else(|| "Schema".to_string())
         });
         let mut name = base.clone();
-        let mut n = 2;
-        while self.names.contains(&name) {
-            name = format!("{base}{n}");
-            n += 1;
+        if self.names.contains(&name) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                name = format!("{base}{n}");
+                *n += 1;
+                if !self.names.contains(&name) {
+                    break;
+                }
+            }
         }
         self.names.insert(name.clone());
         name
     }
-}
-
-/// Lexically removes `.` and `a/..` components, for readable paths in diagnostics.
-fn clean(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }

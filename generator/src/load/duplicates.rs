@@ -9,10 +9,81 @@ use serde_json::{Map, Value};
 
 use crate::pointer;
 
-/// Parses `text`; returns the value and the JSON pointer of every repeated key.
+/// The deepest nesting read (deeper JSON is refused before parsing, see
+/// [`crate::load::source`]); at least 1,000 levels of valid JSON must read.
+pub(crate) const MAX_DEPTH: usize = 2048;
+
+/// Nesting up to this depth is parsed on the caller's stack; deeper, on a thread of its own
+/// with a stack large enough for [`MAX_DEPTH`].
+const SHALLOW: usize = 100;
+
+/// Stack for deep documents: generous, only what is touched is used.
+const DEEP_STACK: usize = 256 << 20;
+
+/// The deepest nesting of brackets in `text` (outside strings), and the byte offset where
+/// it first goes past `limit` (if it does).
+pub(crate) fn depth(text: &str, limit: usize) -> (usize, Option<usize>) {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    max = depth;
+                    if max > limit {
+                        return (max, Some(i));
+                    }
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    (max, None)
+}
+
+/// Parses `text`; returns the value and the JSON pointer of every repeated key. Nesting
+/// deeper than serde_json's default of 128 is read (the caller bounds it by [`MAX_DEPTH`]).
 pub fn parse(text: &str) -> Result<(Value, Vec<String>), serde_json::Error> {
+    if depth(text, SHALLOW).1.is_none() {
+        return parse_here(text);
+    }
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("connectorkit-deep-json".into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(s, || parse_here(text))
+            .map_err(|e| {
+                <serde_json::Error as de::Error>::custom(format!(
+                    "cannot start a thread to read deeply nested JSON: {e}"
+                ))
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(<serde_json::Error as de::Error>::custom(
+                    "reading deeply nested JSON failed",
+                ))
+            })
+    })
+}
+
+fn parse_here(text: &str) -> Result<(Value, Vec<String>), serde_json::Error> {
     let found = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
     let v = Node {
         ptr: String::new(),
         found: &found,

@@ -16,6 +16,7 @@
 //! - `walk`: which positions hold schemas.
 
 mod bundle;
+mod confine;
 mod detect;
 mod duplicates;
 mod locate;
@@ -31,7 +32,43 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
+pub use confine::MAX_FILE_BYTES;
 pub use source::{detect_format, Format};
+
+/// How a definition is read.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// The folder external `$ref`s are confined to (`--ref-root`). `None`: the folder of the
+    /// input. References outside it, to anything but a regular `.json` / `.yaml` / `.yml`
+    /// file, or from a definition read from a URL, are refused with a located error.
+    pub ref_root: Option<PathBuf>,
+}
+
+/// Reads a definition file given by the user: a regular file of at most
+/// [`MAX_FILE_BYTES`] (never a device or a pipe).
+fn read_input(path: &Path, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match confine::read_regular(path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "load/io",
+                    format!("cannot read {}: {e}", path.display()),
+                    Location {
+                        file: path.to_path_buf(),
+                        ..Location::default()
+                    },
+                )
+                .with_hint(if std::fs::metadata(path).is_ok() {
+                    "give a regular JSON or YAML file (or a connector folder)"
+                } else {
+                    "check that the path exists and is readable"
+                }),
+            );
+            None
+        }
+    }
+}
 
 /// Which kind of definition a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,25 +204,19 @@ pub struct Loaded {
     pub sources: SourceSet,
 }
 
-/// Loads a definition from a file.
+/// Loads a definition from a file; its `$ref`s are confined to the file's folder.
 pub fn load_file(path: &Path, diags: &mut Diagnostics) -> Option<Loaded> {
-    match std::fs::read(path) {
-        Ok(bytes) => load_bytes(path, &bytes, diags),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "load/io",
-                    format!("cannot read {}: {e}", path.display()),
-                    Location {
-                        file: path.to_path_buf(),
-                        ..Location::default()
-                    },
-                )
-                .with_hint("check that the path exists and is readable"),
-            );
-            None
-        }
-    }
+    load_file_with(path, &LoadOptions::default(), diags)
+}
+
+/// Loads a definition from a file, with options.
+pub fn load_file_with(
+    path: &Path,
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let bytes = read_input(path, diags)?;
+    load_bytes_with(path, &bytes, options, diags)
 }
 
 /// Reads a plain JSON or YAML file (a connector's `apiProperties.json`) with the same
@@ -194,20 +225,7 @@ pub fn load_plain_file(
     path: &Path,
     diags: &mut Diagnostics,
 ) -> Option<(serde_json::Value, SourceSet)> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                "load/io",
-                format!("cannot read {}: {e}", path.display()),
-                Location {
-                    file: path.to_path_buf(),
-                    ..Location::default()
-                },
-            ));
-            return None;
-        }
-    };
+    let bytes = read_input(path, diags)?;
     let text = source::decode(path, &bytes, diags);
     let parsed = source::parse(path, text, diags);
     let value = parsed.value?;
@@ -221,8 +239,19 @@ pub fn load_plain_file(
     Some((value, SourceSet::new(vec![file], HashMap::new())))
 }
 
-/// Loads a definition from bytes; `name` names it in diagnostics and is the base for relative `$ref`s.
+/// Loads a definition from bytes; `name` names it in diagnostics and is the base for relative
+/// `$ref`s (confined to its folder; an `http(s)://` name reads no local file).
 pub fn load_bytes(name: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<Loaded> {
+    load_bytes_with(name, bytes, &LoadOptions::default(), diags)
+}
+
+/// Loads a definition from bytes, with options.
+pub fn load_bytes_with(
+    name: &Path,
+    bytes: &[u8],
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
     let text = source::decode(name, bytes, diags);
     if text.trim_start_matches('\u{feff}').trim().is_empty() {
         diags.push(
@@ -284,7 +313,8 @@ pub fn load_bytes(name: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<
         format: parsed.format,
         value: None,
     };
-    let bundled = bundle::bundle(root, &mut document, version, diags);
+    let ref_root = confine::Root::new(name, options.ref_root.as_deref());
+    let bundled = bundle::bundle(root, &mut document, version, ref_root, diags);
     let files = bundled
         .files
         .into_iter()

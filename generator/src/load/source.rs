@@ -125,6 +125,26 @@ pub(crate) fn parse(path: &Path, text: String, diags: &mut Diagnostics) -> Parse
 
 fn parse_json(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Value> {
     let body = text.trim_start_matches('\u{feff}');
+    // Refused before anything else reads it: none of the repairs below can help, and each
+    // would read it again.
+    let max = super::duplicates::MAX_DEPTH;
+    if let (_, Some(at)) = super::duplicates::depth(body, max) {
+        let (line, column) = line_col(body, at);
+        diags.push(
+            Diagnostic::error(
+                "load/too-deep",
+                format!("brackets nest more than {max} levels deep here; the file is not read"),
+                Location {
+                    file: path.to_path_buf(),
+                    line,
+                    column,
+                    json_pointer: String::new(),
+                },
+            )
+            .with_hint("no API definition nests this deep: check that the file is the definition and is not damaged"),
+        );
+        return None;
+    }
     let err = match super::duplicates::parse(body) {
         Ok((v, repeated)) => {
             for ptr in repeated {

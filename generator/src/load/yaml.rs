@@ -22,11 +22,24 @@ pub(crate) fn parse(
     let yaml: Node = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            let message = e.to_string();
+            // Aliases that expand without bound (a "billion laughs") have no position of
+            // their own: point at the first alias.
+            let aliases = message.contains("repetition limit");
+            let (line, column) = match e.location() {
+                Some(l) => (l.line(), l.column()),
+                None if aliases => first_alias(text),
+                None => (1, 1),
+            };
+            let hint = if aliases {
+                "aliases (`*name`) here expand to too many nodes; write the content out, or share it with `$ref`"
+            } else {
+                "fix the YAML syntax at this position"
+            };
             diags.push(
                 Diagnostic::error(
                     code,
-                    format!("invalid YAML: {e}"),
+                    format!("invalid YAML: {message}"),
                     Location {
                         file: path.to_path_buf(),
                         line,
@@ -34,7 +47,7 @@ pub(crate) fn parse(
                         json_pointer: String::new(),
                     },
                 )
-                .with_hint("fix the YAML syntax at this position"),
+                .with_hint(hint),
             );
             return None;
         }
@@ -57,6 +70,23 @@ pub(crate) fn parse(
         ));
     }
     Some(value)
+}
+
+/// 1-based (line, column) of the first alias (`*name` after a space, `[`, `,` or `:`).
+fn first_alias(text: &str) -> (usize, usize) {
+    for (n, line) in text.lines().enumerate() {
+        let mut prev = ' ';
+        for (col, c) in line.chars().enumerate() {
+            if c == '#' && prev == ' ' {
+                break;
+            }
+            if c == '*' && matches!(prev, ' ' | '[' | ',' | ':' | '{') {
+                return (n + 1, col + 1);
+            }
+            prev = c;
+        }
+    }
+    (1, 1)
 }
 
 /// A YAML node as read: any number (incl. 128-bit), tags dropped, duplicate keys kept.

@@ -2,7 +2,7 @@
 //!
 //! Every name in a generated client is decided here, once, deterministically.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use heck::{ToPascalCase, ToSnakeCase};
 
@@ -90,6 +90,9 @@ pub fn bare(ident: &str) -> &str {
 #[derive(Debug, Default, Clone)]
 pub struct Namer {
     taken: BTreeSet<String>,
+    /// `base + sep` → the next number to try. Names are never released, so every number
+    /// below it is still taken: claiming the same name many times stays linear.
+    next: HashMap<String, usize>,
 }
 
 impl Namer {
@@ -97,6 +100,7 @@ impl Namer {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Self {
             taken: reserved.iter().map(|s| s.to_string()).collect(),
+            next: HashMap::new(),
         }
     }
 
@@ -112,13 +116,14 @@ impl Namer {
         } else {
             "_"
         };
-        let mut n = 2usize;
+        let stem = format!("{base}{sep}");
+        let n = self.next.entry(stem.clone()).or_insert(2);
         loop {
-            let candidate = format!("{base}{sep}{n}");
+            let candidate = format!("{stem}{n}");
+            *n += 1;
             if self.taken.insert(candidate.clone()) {
                 return (candidate, true);
             }
-            n += 1;
         }
     }
 

@@ -1,7 +1,7 @@
 //! Operation names from request names: snake_case, transliterated, de-duplicated
 //! deterministically (nearest differing folder, then the HTTP method, then `_2`, `_3`…).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use heck::ToSnakeCase;
 
@@ -160,16 +160,20 @@ pub(crate) fn dedupe(wanted: &[Wanted]) -> (Vec<String>, Vec<(usize, String, Str
         }
     }
     // Whatever still collides: `_2`, `_3`… in collection order.
+    // `next` remembers, per name, the number to try next: `seen` only grows, so every
+    // number below it is still taken (10,000 same names stay linear).
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
     for n in names.iter_mut() {
         if seen.insert(n.clone()) {
             continue;
         }
-        let mut k = 2;
+        let k = next.entry(n.clone()).or_insert(2);
         while seen.contains(&format!("{n}_{k}")) {
-            k += 1;
+            *k += 1;
         }
         *n = format!("{n}_{k}");
+        *k += 1;
         seen.insert(n.clone());
     }
     let renames = wanted

@@ -1,0 +1,2 @@
+connectorkit_macros::connector!("tests/ui/data/tree/spec/main.yaml");
+fn main() {}
