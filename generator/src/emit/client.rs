@@ -949,7 +949,11 @@ fn connection_template(c: &Connector, t: &crate::model::powerplatform::Template)
                 ty: quote!(#conn_ty),
             };
             let v = connection::conn_value(&cx, name, &d);
-            quote!(self.client.connection.as_deref().map(|c| #v).unwrap_or_else(|| #d.to_string()))
+            if d.is_empty() {
+                quote!(self.client.connection.as_deref().map(|c| #v).unwrap_or_default())
+            } else {
+                quote!(self.client.connection.as_deref().map(|c| #v).unwrap_or_else(|| #d.to_string()))
+            }
         }
         (crate::model::powerplatform::Part::Conn { default, .. }, None) => {
             let d = default.clone().unwrap_or_default();

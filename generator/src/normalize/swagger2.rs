@@ -307,7 +307,12 @@ pub(crate) fn upgrade(doc: &mut Value, cx: &mut Ctx3) {
         .trim_end_matches('/')
         .to_string();
     if let Err(p) = crate::routing::check_base_url(&base) {
-        cx.error(p.code, format!("`basePath`: {}", p.message), "/basePath");
+        cx.error_hint(
+            p.code,
+            format!("`basePath`: {}", p.message),
+            "/basePath",
+            p.hint,
+        );
         base = String::new();
     }
     // `{{your_domain}}`: a placeholder, not a host; the base URL becomes a client input.
@@ -327,7 +332,7 @@ pub(crate) fn upgrade(doc: &mut Value, cx: &mut Ctx3) {
             host = Some(format!("{{{n}}}"));
             host_var = Some(n);
         } else if let Err(p) = crate::routing::check_host(&h) {
-            cx.error(p.code, format!("`host`: {}", p.message), "/host");
+            cx.error_hint(p.code, format!("`host`: {}", p.message), "/host", p.hint);
             host = None;
         }
     }
@@ -337,13 +342,14 @@ pub(crate) fn upgrade(doc: &mut Value, cx: &mut Ctx3) {
             .into_iter()
             .partition(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
         if !bad.is_empty() && ok.is_empty() {
-            cx.error(
+            cx.error_hint(
                 "route/scheme",
                 format!(
                     "`schemes` lists only {}; a client calls `http` or `https` URLs",
                     bad.join(", ")
                 ),
                 "/schemes",
+                "list `https` (or `http`) in `schemes`",
             );
             host = None;
         } else if !bad.is_empty() {
