@@ -182,6 +182,10 @@ pub mod hostile {
             "/hostile_pp_connection_sets_host.rs"
         ));
     }
+    /// `tests/hostile/generates/misroute`: `pp_host_twice`.
+    pub mod pp_host_twice {
+        include!(concat!(env!("OUT_DIR"), "/hostile_pp_host_twice.rs"));
+    }
     /// `tests/hostile/generates/misroute`: `pp_operation_name_case`.
     pub mod pp_operation_name_case {
         include!(concat!(

@@ -344,3 +344,39 @@ async fn route_with_a_lower_case_method_keeps_the_method() {
     assert_eq!(seen.path, "/v1/v2/items/search");
     assert_eq!(seen.header("X-Api-Key"), Some("pp-key"));
 }
+
+#[tokio::test]
+async fn a_later_dynamichosturl_replaces_an_earlier_one() {
+    use hostile::pp_host_twice::{Client, Connection};
+    let (url, log) = server().await;
+    let urls = Arc::new(Mutex::new(Vec::new()));
+    let builder = Client::builder().hook(Redirect {
+        seen: urls.clone(),
+        to: url.clone(),
+    });
+    let client = Client::connect(
+        builder,
+        Connection {
+            api_key: "pp-key".into(),
+            site: "site.example.test".into(),
+        },
+    )
+    .unwrap();
+    within(async {
+        let _ = client.list_items().await;
+        let _ = client.list_orders().await;
+    })
+    .await;
+    // Every action: `https://@connectionParameters('site')/v1`; then `listOrders`:
+    // `https://orders.example.test/v9`.
+    assert_eq!(
+        urls.lock().unwrap().clone(),
+        [
+            "https://site.example.test/v1/items",
+            "https://orders.example.test/v9/orders"
+        ]
+    );
+    assert!(all(&log)
+        .iter()
+        .all(|s| s.header("X-Api-Key") == Some("pp-key")));
+}

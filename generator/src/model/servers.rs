@@ -48,7 +48,7 @@ fn server(
     for name in routing::placeholders(&s.url) {
         let holder = format!("{{{name}}}");
         match variables.iter().find(|v| v.name == name) {
-            Some(v) if !v.default.trim().is_empty() => {
+            Some(v) if !placeholder(&v.default) => {
                 default_url = default_url.replace(&holder, &v.default);
                 checked = checked.replace(&holder, &v.default);
             }
@@ -60,7 +60,14 @@ fn server(
             }
         }
     }
-    if let Err(p) = routing::check_base_url(&checked) {
+    // `https://` (the host given elsewhere, e.g. a presigned URL): no value either.
+    let no_host = routing::check_base_url(&checked).is_err_and(|p| p.code == "route/host")
+        && checked
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").is_empty());
+    if no_host && unset.is_empty() {
+        unset.push(String::new());
+    } else if let Err(p) = routing::check_base_url(&checked) {
         let what = if checked == s.url {
             format!("server URL `{}`", s.url)
         } else {
@@ -74,11 +81,15 @@ fn server(
     }
     let required = !unset.is_empty();
     if required {
-        let list = unset
-            .iter()
-            .map(|n| format!("`{{{n}}}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = if no_host {
+            "no host".to_string()
+        } else {
+            unset
+                .iter()
+                .map(|n| format!("`{{{n}}}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let what = if operation_level {
             "requests that use this server fail until its base URL is set (`with_…_base_url`)"
         } else {
@@ -87,7 +98,11 @@ fn server(
         diags.push(
             Diagnostic::warning(
                 "route/undefined-server-variable",
-                format!("server URL `{}` uses {list}, which has no value: {what}", s.url),
+                if no_host {
+                    format!("server URL `{}` has no host: {what}", s.url)
+                } else {
+                    format!("server URL `{}` uses {list}, which has no value: {what}", s.url)
+                },
                 sources.locate(&ptr),
             )
             .with_hint("give the variable a default (`servers[].variables`, or the collection variable's value)"),
@@ -139,4 +154,11 @@ pub fn servers(
         }
     }
     out
+}
+
+/// A variable default that stands for a value to fill in (`{your-agent-url}`, `<host>`,
+/// empty): no value.
+fn placeholder(v: &str) -> bool {
+    let t = v.trim();
+    t.is_empty() || t.contains(['{', '}']) || (t.starts_with('<') && t.ends_with('>'))
 }

@@ -549,10 +549,10 @@ fn host(
         },
         source,
     });
+    // Policies run in order: a later `dynamichosturl` that applies to an operation replaces
+    // an earlier one (`Cradl AI`: "change host to auth", then "change host back").
     for a in scoped(c, p) {
-        if a.host.is_none() {
-            a.host = Some(index);
-        }
+        a.host = Some(index);
     }
 }
 
