@@ -30,6 +30,12 @@ fn main() {
         ("hunter", "independent-publisher-connectors/Hunter"),
         ("factset", "certified-connectors/FactSet"),
         ("narvar", "certified-connectors/Narvar"),
+        ("impexium", "certified-connectors/Impexium"),
+        (
+            "easyvista",
+            "certified-connectors/Easyvista_Service._Manager",
+        ),
+        ("almabase", "certified-connectors/Almabase"),
     ];
     let postman = manifest.join("../../shared/corpus/postman");
     let collections = [
@@ -56,6 +62,26 @@ fn main() {
         .collect();
     for (name, path) in defs {
         generate(name, &path, &out);
+    }
+    // The hostile definitions that generate (tests/hostile/generates/misroute): one module
+    // each, `hostile_<case>` (`-` → `_`, extensions dropped).
+    let hostile = manifest.join("hostile/generates/misroute");
+    println!("cargo:rerun-if-changed={}", hostile.display());
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&hostile)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    cases.sort();
+    for case in cases {
+        let file = case
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = file
+            .trim_end_matches(".json")
+            .trim_end_matches(".postman_collection")
+            .trim_end_matches(".yaml")
+            .replace(['-', '.'], "_");
+        generate(&format!("hostile_{stem}"), &case, &out);
     }
 }
 

@@ -18,6 +18,7 @@ pub mod model;
 pub mod normalize;
 mod options;
 mod pointer;
+pub mod routing;
 
 use std::path::{Path, PathBuf};
 
@@ -198,6 +199,11 @@ pub fn prepare_file_with(path: &Path, load_options: &LoadOptions) -> Result<Prep
                 model::powerplatform::apply(&mut prepared.connector, &value, &sources, &mut pdiags);
             }
             prepared.diagnostics.extend(pdiags.into_vec());
+            if prepared.diagnostics.iter().any(routing::refuses) {
+                return Err(Failure {
+                    diagnostics: prepared.diagnostics,
+                });
+            }
             prepared.inputs.push(props);
         }
         prepared.source_name = path
@@ -304,6 +310,11 @@ fn prepare_loaded(
         &loaded.sources,
         &mut diags,
     );
+    // A request that would go somewhere other than where the definition appears to send
+    // it refuses the definition.
+    if diags.items().iter().any(routing::refuses) {
+        return Err(fail(diags));
+    }
     let source_name = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())

@@ -59,6 +59,25 @@ pub mod narvar {
     include!(concat!(env!("OUT_DIR"), "/narvar.rs"));
 }
 
+/// Power Platform connector `certified-connectors/Impexium` (from `../shared/corpus`): the
+/// `dynamichosturl` policy names `HostUrl`, the parameter is declared `hostUrl`.
+pub mod impexium {
+    include!(concat!(env!("OUT_DIR"), "/impexium.rs"));
+}
+
+/// Power Platform connector `certified-connectors/Easyvista_Service._Manager` (from
+/// `../shared/corpus`): the `dynamichosturl` policy names `Host`, declared `host`.
+pub mod easyvista {
+    include!(concat!(env!("OUT_DIR"), "/easyvista.rs"));
+}
+
+/// Power Platform connector `certified-connectors/Almabase` (from `../shared/corpus`): four
+/// `setQueryParameter` policies set `skip_pagination=True` on seven actions (one spelled
+/// `Listforms`).
+pub mod almabase {
+    include!(concat!(env!("OUT_DIR"), "/almabase.rs"));
+}
+
 /// Postman collection `p2oa__users.json` (from `../shared/corpus`): a `:userId` path variable
 /// and response types inferred from saved examples.
 pub mod postman_users {
@@ -95,4 +114,115 @@ pub mod postman_autodesk {
 /// variables (`{{host}}` and `{{pci-host}}`), each settable on the client.
 pub mod postman_wise {
     include!(concat!(env!("OUT_DIR"), "/postman_wise.rs"));
+}
+
+/// The hostile definitions that generate (`tests/hostile/generates/misroute`): each client
+/// sends its requests exactly where the definition says (`tests/hostile_e2e.rs`).
+pub mod hostile {
+    /// `tests/hostile/generates/misroute`: `oas3_empty_variable_default`.
+    pub mod oas3_empty_variable_default {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_oas3_empty_variable_default.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `oas3_undefined_host_variable`.
+    pub mod oas3_undefined_host_variable {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_oas3_undefined_host_variable.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `postman_base_url_trailing_newline`.
+    pub mod postman_base_url_trailing_newline {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_postman_base_url_trailing_newline.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `postman_protocol_relative`.
+    pub mod postman_protocol_relative {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_postman_protocol_relative.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `postman_undefined_base_url`.
+    pub mod postman_undefined_base_url {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_postman_undefined_base_url.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `postman_undefined_tenant`.
+    pub mod postman_undefined_tenant {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_postman_undefined_tenant.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `postman_unsafe_request_urls`.
+    pub mod postman_unsafe_request_urls {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_postman_unsafe_request_urls.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_connection_parameter_case`.
+    pub mod pp_connection_parameter_case {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_pp_connection_parameter_case.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_connection_sets_host`.
+    pub mod pp_connection_sets_host {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_pp_connection_sets_host.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_host_twice`.
+    pub mod pp_host_twice {
+        include!(concat!(env!("OUT_DIR"), "/hostile_pp_host_twice.rs"));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_operation_name_case`.
+    pub mod pp_operation_name_case {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_pp_operation_name_case.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_route_lowercase_method`.
+    pub mod pp_route_lowercase_method {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_pp_route_lowercase_method.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_setheader_twice`.
+    pub mod pp_setheader_twice {
+        include!(concat!(env!("OUT_DIR"), "/hostile_pp_setheader_twice.rs"));
+    }
+    /// `tests/hostile/generates/misroute`: `pp_setqueryparameter_twice`.
+    pub mod pp_setqueryparameter_twice {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_pp_setqueryparameter_twice.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `swagger2_mixed_schemes`.
+    pub mod swagger2_mixed_schemes {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_swagger2_mixed_schemes.rs"
+        ));
+    }
+    /// `tests/hostile/generates/misroute`: `swagger2_placeholder_host`.
+    pub mod swagger2_placeholder_host {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_swagger2_placeholder_host.rs"
+        ));
+    }
 }

@@ -296,11 +296,10 @@ async fn dynamic_url_binary_body_and_inferred_bearer() {
 async fn several_named_base_urls() {
     use connectorkit_tests::postman_wise::{Client, PresetCardPinRequest};
     let (base, log) = server().await;
-    // `{{host}}` is the client's base URL; `{{pci-host}}` (the card-data requests) has its
-    // own setter, kept when credentials are added afterwards.
-    let c = Client::new()
-        .unwrap()
-        .with_base_url(&format!("{base}/main"))
+    // `{{host}}` is the client's base URL (the collection gives it no value, so `new` takes
+    // it); `{{pci-host}}` (the card-data requests) has its own setter, kept when credentials
+    // are added afterwards.
+    let c = Client::new(&format!("{base}/main"))
         .unwrap()
         .with_pci_host_base_url(&format!("{base}/pci"))
         .with_bearer("t-1");

@@ -2,166 +2,10 @@
 //! (built from the connector folder, apiProperties.json included) calls an axum server on
 //! 127.0.0.1, and the tests assert on exactly what the server received.
 
-use std::sync::{Arc, Mutex};
-
-use axum::body::{to_bytes, Body};
-use axum::http::{Request, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Router;
 use futures_util::StreamExt;
 
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-    fn query(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-}
-
-type Log = Arc<Mutex<Vec<Seen>>>;
-
-fn url_decode_pairs(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            let dec = |s: &str| percent_decode(&s.replace('+', " "));
-            (dec(k), dec(v))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn json(status: StatusCode, v: serde_json::Value) -> Response {
-    (
-        status,
-        [("content-type", "application/json")],
-        v.to_string(),
-    )
-        .into_response()
-}
-
-/// Answers what each test expects; everything is recorded.
-async fn handle(log: Log, base: Arc<Mutex<String>>, req: Request<Body>) -> Response {
-    let method = req.method().to_string();
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().map(url_decode_pairs).unwrap_or_default();
-    let headers = req.headers().clone();
-    let body = to_bytes(req.into_body(), 1 << 20).await.unwrap().to_vec();
-    let seen = Seen {
-        method: method.clone(),
-        path: path.clone(),
-        query,
-        headers,
-        body,
-    };
-    log.lock().unwrap().push(seen.clone());
-    let base = base.lock().unwrap().clone();
-    match (method.as_str(), path.as_str()) {
-        ("POST", "/token") => json(
-            StatusCode::OK,
-            serde_json::json!({"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600, "refresh_token": "rt-2"}),
-        ),
-        ("GET", "/airmeets") => json(
-            StatusCode::OK,
-            serde_json::json!({"data": [{"uid": "a1", "name": "Launch"}]}),
-        ),
-        // A polling trigger: nothing new until the state in the Location says so.
-        ("GET", "/trigger/Activity") => match seen.query("sequence") {
-            Some("0") => (
-                StatusCode::ACCEPTED,
-                [
-                    ("location", "/trigger/Activity?sequence=41"),
-                    ("retry-after", "0"),
-                ],
-            )
-                .into_response(),
-            Some("41") => {
-                let mut r = json(
-                    StatusCode::OK,
-                    serde_json::json!({"value": [{"id": "act-41", "activityType": "EVENT"}]}),
-                );
-                r.headers_mut()
-                    .insert("location", "/trigger/Activity?sequence=42".parse().unwrap());
-                r.headers_mut().insert("retry-after", "0".parse().unwrap());
-                r
-            }
-            _ => (StatusCode::ACCEPTED, [("retry-after", "0")]).into_response(),
-        },
-        ("GET", "/_metadata/activity/typeList") => {
-            json(StatusCode::OK, serde_json::json!(["EVENT", "GIFT"]))
-        }
-        ("GET", "/airmeet/a1/info") => json(
-            StatusCode::OK,
-            serde_json::json!({"sessions": [{"sessionid": "s1", "name": "Keynote"}, {"sessionid": "s2"}]}),
-        ),
-        ("GET", "/orders/A%2F1%20x") => json(
-            StatusCode::OK,
-            serde_json::json!({"status": "SUCCESS", "order_info": {"order_number": "A/1 x", "order_date": "2026-12-01"}}),
-        ),
-        ("POST", "/platform-integration/v1/webhook-register") => {
-            json(StatusCode::OK, serde_json::json!({"id": "sub-9"}))
-        }
-        ("DELETE", _) => json(
-            StatusCode::OK,
-            serde_json::json!({"success": true, "message": "ok"}),
-        ),
-        ("POST", "/api/Panel/Find") | ("GET", "/api/Panel/Find") => {
-            let page: u32 = seen.query("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-            let mut v = serde_json::json!({"value": [{"n": page}]});
-            if page < 3 {
-                v["@odata.nextLink"] = format!("{base}/api/Panel/Find?page={}", page + 1).into();
-            }
-            json(StatusCode::OK, v)
-        }
-        _ => json(StatusCode::OK, serde_json::json!({})),
-    }
-}
-
-async fn server() -> (String, Log) {
-    let log: Log = Arc::default();
-    let base: Arc<Mutex<String>> = Arc::default();
-    let (l, b) = (log.clone(), base.clone());
-    let app = Router::new().fallback(move |req: Request<Body>| handle(l.clone(), b.clone(), req));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    *base.lock().unwrap() = url.clone();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, log)
-}
+mod common;
+use common::{last, server, url_decode_pairs, Seen};
 
 /// An iMIS client with an API key, pointed at the test server.
 fn imis(url: &str) -> connectorkit_tests::imis::Client {
@@ -172,10 +16,6 @@ fn imis(url: &str) -> connectorkit_tests::imis::Client {
     .unwrap()
     .with_base_url(url)
     .unwrap()
-}
-
-fn last(log: &Log) -> Seen {
-    log.lock().unwrap().last().cloned().unwrap()
 }
 
 #[tokio::test]
@@ -596,4 +436,142 @@ async fn dynamic_values_of_a_body_property_imis() {
         ("GET", "/_metadata/activity/typeList")
     );
     assert_eq!(seen.header("X-API-Key"), Some("imis-key"));
+}
+
+#[tokio::test]
+async fn impexium_host_from_the_connection_despite_the_policy_spelling() {
+    use connectorkit_tests::impexium::{Client, Connection, ListOfExamsParams};
+    let (url, log) = server().await;
+    // The policy reads `@connectionParameters('HostUrl')/`; the parameter is `hostUrl`.
+    let client = Client::new(Connection {
+        host_url: url.clone(),
+        api_key: "imp-key".into(),
+    })
+    .unwrap();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        client.list_of_exams(2, &ListOfExamsParams::default()),
+    )
+    .await
+    .expect("no answer in time");
+    let seen = last(&log);
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.path, "/api/v1/Products/Exams/2");
+    assert_eq!(seen.header("x-api-key"), Some("imp-key"));
+    assert_eq!(log.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn easyvista_host_from_the_connection_despite_the_policy_spelling() {
+    use connectorkit_tests::easyvista::{Client, Connection, ViewAssetsListParams};
+    let (url, log) = server().await;
+    let urls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    // The policy is `https://@connectionParameters('Host')`, the parameter `host`: the client
+    // builds `https://ev.example.test/…`; the hook records that URL and sends the request to
+    // the test server.
+    let builder = Client::builder().hook(common::Redirect {
+        seen: urls.clone(),
+        to: url.clone(),
+    });
+    let client = Client::connect(
+        builder,
+        Connection {
+            host: "ev.example.test".into(),
+            username: "ev-user".into(),
+            password: "ev-pass".into(),
+        },
+    )
+    .unwrap();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        client.view_assets_list("50004", &ViewAssetsListParams::default()),
+    )
+    .await
+    .expect("no answer in time");
+    let urls = urls.lock().unwrap().clone();
+    assert_eq!(urls, ["https://ev.example.test/api/v1/50004/assets"]);
+    let seen = last(&log);
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.path, "/api/v1/50004/assets");
+    // Basic auth from the username and password parameters.
+    assert_eq!(
+        seen.header("authorization"),
+        Some("Basic ZXYtdXNlcjpldi1wYXNz")
+    );
+}
+
+#[tokio::test]
+async fn almabase_skip_pagination_on_exactly_the_actions_its_policies_name() {
+    use connectorkit_tests::almabase::*;
+    let (url, log) = server().await;
+    let client = Client::new(Connection {
+        domain_url: "https://alumni.example.org".into(),
+        api_key: "alma-key".into(),
+    })
+    .unwrap()
+    .with_base_url(&format!("{url}/api"))
+    .unwrap();
+    let deadline = std::time::Duration::from_secs(30);
+    tokio::time::timeout(deadline, async {
+        let _ = client.list_forms(&ListFormsParams::default()).await;
+        let _ = client
+            .list_giving_pages(&ListGivingPagesParams::default())
+            .await;
+        let _ = client.list_funds(&ListFundsParams::default()).await;
+        let _ = client
+            .list_touchpoint_types(&ListTouchpointTypesParams::default())
+            .await;
+        let _ = client
+            .list_touchpoint_programs(&ListTouchpointProgramsParams::default())
+            .await;
+        let _ = client.list_events(&ListEventsParams::default()).await;
+        let _ = client.list_event_contact_persons(7).await;
+        // Not named by any skip_pagination policy.
+        let _ = client
+            .list_gifts("success", &ListGiftsParams::default())
+            .await;
+        let _ = client.get_fund(3, &GetFundParams::default()).await;
+    })
+    .await
+    .expect("no answer in time");
+    let seen = log.lock().unwrap().clone();
+    let got: Vec<(String, Option<String>, Option<String>)> = seen
+        .iter()
+        .map(|s| {
+            (
+                s.path.clone(),
+                s.query("skip_pagination").map(str::to_string),
+                s.header("X-API-ACCESS-TOKEN").map(str::to_string),
+            )
+        })
+        .collect();
+    let t = |p: &str| {
+        (
+            p.to_string(),
+            Some("True".to_string()),
+            Some("alma-key".to_string()),
+        )
+    };
+    let f = |p: &str| (p.to_string(), None, Some("alma-key".to_string()));
+    assert_eq!(
+        got,
+        vec![
+            t("/api/v1/custom_forms/"),
+            t("/api/v1/givingx/pages/"),
+            t("/api/v1/givingx/funds/"),
+            t("/api/v1/almasights/types/"),
+            t("/api/v1/almasights/programs/"),
+            t("/api/v1/eventsx/"),
+            t("/api/v1/eventsx/7/contact_persons/"),
+            f("/api/v1/givingx/gifts/"),
+            f("/api/v1/givingx/funds/3/"),
+        ]
+    );
+    // Sent once each, not twice.
+    assert!(seen.iter().all(|s| s
+        .query
+        .iter()
+        .filter(|(k, _)| k == "skip_pagination")
+        .count()
+        <= 1));
 }

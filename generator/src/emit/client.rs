@@ -67,9 +67,40 @@ pub fn items(c: &Connector) -> TokenStream {
         }
     });
     let conn_keep = connection.map(|_| quote!(connection: self.connection.clone(),));
+    // A base URL with an unset variable is a required input (see `model::servers`).
+    let required_base = c.servers.first().is_some_and(|s| s.required);
+    let (base_arg, base_pass, base_value) = if required_base {
+        (
+            Some(quote!(base_url: &str)),
+            Some(quote!(base_url)),
+            quote!(base_url),
+        )
+    } else {
+        (None, None, quote!(super::DEFAULT_BASE_URL))
+    };
+    let base_doc = required_base.then(|| {
+        let text = format!(
+            "`base_url` is required: the definition's base URL (`{}`) has a variable with no value.",
+            c.servers.first().map(|s| s.url.as_str()).unwrap_or_default()
+        );
+        quote! {
+            #[doc = ""]
+            #[doc = #text]
+        }
+    });
+    let base_extra = base_arg.as_ref().map(|a| quote!(, #a));
+    let new_doc = if required_base {
+        " A client with default settings and no credentials."
+    } else {
+        " A client for [`DEFAULT_BASE_URL`](super::DEFAULT_BASE_URL) with default settings and no credentials."
+    };
     let constructors = match connection {
-        Some(_) => {
-            let cx = quote!(connection);
+        Some(conn) => {
+            let cx = connection::ConnCtx {
+                expr: quote!(connection),
+                conn,
+                ty: quote!(#conn_ty),
+            };
             let all_placements = connection::placements(p, Some(&cx), false);
             let bindings = connection::bindings(c, p, &cx);
             let host_lets: Vec<TokenStream> = p
@@ -94,8 +125,9 @@ pub fn items(c: &Connector) -> TokenStream {
             quote! {
                 /// A client for `connection`: base URLs, credentials and the connector's policy
                 /// headers and query values set up as the platform would.
-                pub fn new(connection: #conn_ty) -> Result<Self, connectorkit::BuildError> {
-                    Self::connect(Self::builder(), connection)
+                #base_doc
+                pub fn new(connection: #conn_ty #base_extra) -> Result<Self, connectorkit::BuildError> {
+                    Self::connect(Self::builder(#base_pass), connection)
                 }
 
                 /// Like [`Client::new`], from a runtime builder (timeouts, a custom
@@ -119,24 +151,13 @@ pub fn items(c: &Connector) -> TokenStream {
             }
         }
         None => quote! {
-            /// A client for [`DEFAULT_BASE_URL`](super::DEFAULT_BASE_URL) with default settings and no credentials.
-            pub fn new() -> Result<Self, connectorkit::BuildError> {
-                Ok(Self::from_runtime(Self::builder().build()?))
+            #[doc = #new_doc]
+            #base_doc
+            pub fn new(#base_arg) -> Result<Self, connectorkit::BuildError> {
+                Ok(Self::from_runtime(Self::builder(#base_pass).build()?))
             }
         },
     };
-    let value_fn = connection.map(|_| {
-        quote! {
-            /// A connection parameter's value (empty without a connection).
-            #[allow(dead_code)]
-            fn connection_value(&self, name: &str) -> String {
-                self.connection
-                    .as_ref()
-                    .map(|c| c.value(name, ""))
-                    .unwrap_or_default()
-            }
-        }
-    });
     let (bases_field, bases_default, base_setters) = if plain_client && !bases.is_empty() {
         let urls = bases.iter().map(|(_, u, _)| u);
         let setters = bases.iter().enumerate().map(|(i, (name, url, method))| {
@@ -235,8 +256,8 @@ pub fn items(c: &Connector) -> TokenStream {
 
             /// A runtime builder preset with the default base URL, for timeouts, a custom
             /// `reqwest::Client` and more; finish with [`Client::from_runtime`].
-            pub fn builder() -> connectorkit::ClientBuilder {
-                connectorkit::Client::builder(super::DEFAULT_BASE_URL)
+            pub fn builder(#base_arg) -> connectorkit::ClientBuilder {
+                connectorkit::Client::builder(#base_value)
             }
 
             /// Wraps a configured runtime client.
@@ -256,8 +277,6 @@ pub fn items(c: &Connector) -> TokenStream {
             }
 
             #with_base_url
-
-            #value_fn
 
             #with_credential
 
@@ -631,7 +650,22 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
         } else {
             quote!(self)
         };
-        calls.push(quote!(.path(#ph, &#holder.connection_value(#wire))));
+        let value = match c.platform.as_ref().and_then(|p| p.connection.as_ref()) {
+            Some(conn) => {
+                let cx = connection::ConnCtx {
+                    expr: quote!(c),
+                    conn,
+                    ty: {
+                        let t = ident(&connection::connection_type(c));
+                        quote!(#t)
+                    },
+                };
+                let v = connection::conn_value(&cx, wire, "");
+                quote!(#holder.connection.as_deref().map(|c| #v).unwrap_or_default())
+            }
+            None => quote!(String::new()),
+        };
+        calls.push(quote!(.path(#ph, &#value)));
     }
     for (ph, pident, required) in &a.path_from_query {
         let pi = ident(pident);
@@ -921,16 +955,25 @@ fn action_types(a: &Action) -> impl Iterator<Item = &RustType> {
 
 /// A template over the client's connection, evaluated in a `Triggers` method.
 fn connection_template(c: &Connector, t: &crate::model::powerplatform::Template) -> TokenStream {
-    let has_connection = c.platform.as_ref().is_some_and(|p| p.connection.is_some());
-    let pieces = t.0.iter().map(|p| match p {
-        crate::model::powerplatform::Part::Lit(s) => quote!(#s.to_string()),
-        crate::model::powerplatform::Part::Conn { name, default } if has_connection => {
-            match default {
-                Some(d) => quote!(self.client.connection.as_ref().map(|c| c.value(#name, #d)).unwrap_or_else(|| #d.to_string())),
-                None => quote!(self.client.connection.as_ref().map(|c| c.value(#name, "")).unwrap_or_default()),
+    let conn = c.platform.as_ref().and_then(|p| p.connection.as_ref());
+    let conn_ty = ident(&connection::connection_type(c));
+    let pieces = t.0.iter().map(|p| match (p, conn) {
+        (crate::model::powerplatform::Part::Lit(s), _) => quote!(#s.to_string()),
+        (crate::model::powerplatform::Part::Conn { name, default }, Some(conn)) => {
+            let d = default.clone().unwrap_or_default();
+            let cx = connection::ConnCtx {
+                expr: quote!(c),
+                conn,
+                ty: quote!(#conn_ty),
+            };
+            let v = connection::conn_value(&cx, name, &d);
+            if d.is_empty() {
+                quote!(self.client.connection.as_deref().map(|c| #v).unwrap_or_default())
+            } else {
+                quote!(self.client.connection.as_deref().map(|c| #v).unwrap_or_else(|| #d.to_string()))
             }
         }
-        crate::model::powerplatform::Part::Conn { default, .. } => {
+        (crate::model::powerplatform::Part::Conn { default, .. }, None) => {
             let d = default.clone().unwrap_or_default();
             quote!(#d.to_string())
         }

@@ -99,7 +99,6 @@ pub fn items(c: &Connector, conn: &Connection) -> TokenStream {
             pub struct #name { #(#fields)* }
         }
     };
-    let value_fn = value_fn(conn);
     let token_fn = token_fn(conn);
     let mut namer = crate::model::names::Namer::default();
     let mut oauth_fns = Vec::new();
@@ -126,7 +125,6 @@ pub fn items(c: &Connector, conn: &Connection) -> TokenStream {
         #body
 
         impl #name {
-            #value_fn
             #token_fn
             #(#oauth_fns)*
         }
@@ -162,60 +160,6 @@ fn as_str(p: &ConnParam, f: &TokenStream) -> Option<TokenStream> {
         (_, None, true) => quote!(Some(#f.as_str())),
         (_, None, false) => quote!(#f.as_deref()),
     })
-}
-
-fn value_fn(conn: &Connection) -> TokenStream {
-    let default_arm = |p: &ConnParam| p.default.clone();
-    let arms_for =
-        |params: &[ConnParam], prefix: &dyn Fn(&ConnParam) -> TokenStream| -> Vec<TokenStream> {
-            params
-                .iter()
-                .filter_map(|p| {
-                    let f = prefix(p);
-                    let v = as_str(p, &f)?;
-                    let wire = &p.wire;
-                    Some(match default_arm(p) {
-                        Some(d) => quote!(#wire => #v.filter(|v| !v.is_empty()).or(Some(#d)),),
-                        None => quote!(#wire => #v,),
-                    })
-                })
-                .collect()
-        };
-    let lookup = if conn.alternatives {
-        let variants = conn.sets.iter().map(|s| {
-            let v = ident(&s.variant);
-            let used: Vec<&ConnParam> = s
-                .params
-                .iter()
-                .filter(|p| !matches!(p.kind, ConnKind::OAuth(_)))
-                .collect();
-            let binds = used.iter().map(|p| ident(&p.ident));
-            let arms = arms_for(&s.params, &|p| {
-                let f = ident(&p.ident);
-                quote!(#f)
-            });
-            quote!(Self::#v { #(#binds,)* .. } => match name { #(#arms)* _ => None },)
-        });
-        quote!(match self { #(#variants)* })
-    } else {
-        let arms = arms_for(&conn.sets[0].params, &|p| {
-            let f = ident(&p.ident);
-            quote!(self.#f)
-        });
-        quote!(match name { #(#arms)* _ => None })
-    };
-    quote! {
-        /// The value of a connection parameter by its name in the definition, or `default`
-        /// when it is not set or empty (the platform's `@connectionParameters(name, default)`).
-        #[allow(dead_code, clippy::match_single_binding)]
-        fn value(&self, name: &str, default: &str) -> String {
-            let found: Option<&str> = #lookup;
-            match found {
-                Some(v) if !v.is_empty() => v.to_string(),
-                _ => default.to_string(),
-            }
-        }
-    }
 }
 
 fn token_fn(conn: &Connection) -> TokenStream {
@@ -334,8 +278,79 @@ fn oauth_settings_fn(fn_name: &str, p: &ConnParam, o: &OAuthSpec) -> TokenStream
     }
 }
 
-/// A `String` expression for a template; `conn` is a `&Connection` expression or `None`.
-pub fn template_expr(t: &Template, conn: Option<&TokenStream>) -> TokenStream {
+/// A connection in scope for generated code: `expr` (a `Connection` place or reference),
+/// its model and its type name.
+pub struct ConnCtx<'a> {
+    /// The expression (`connection`, `c`).
+    pub expr: TokenStream,
+    /// The connection's model.
+    pub conn: &'a Connection,
+    /// The type name (`Connection`).
+    pub ty: TokenStream,
+}
+
+/// A `String` expression for connection parameter `wire` (the name the model resolved it
+/// to), read by field access: the value, else the parameter's default, else `default`.
+pub fn conn_value(cx: &ConnCtx<'_>, wire: &str, default: &str) -> TokenStream {
+    let fallback = |p: Option<&ConnParam>| {
+        p.and_then(|p| p.default.clone())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let c = &cx.expr;
+    let (found, fallback): (TokenStream, String) = if cx.conn.alternatives {
+        let ty = &cx.ty;
+        let mut fb = default.to_string();
+        let arms: Vec<TokenStream> =
+            cx.conn
+                .sets
+                .iter()
+                .map(|s| {
+                    let v = ident(&s.variant);
+                    // The model resolves names case-insensitively; a set may spell it its way.
+                    let found =
+                        s.params.iter().find(|p| p.wire == wire).or_else(|| {
+                            s.params.iter().find(|p| p.wire.eq_ignore_ascii_case(wire))
+                        });
+                    match found {
+                        Some(p) => {
+                            let f = ident(&p.ident);
+                            match as_str(p, &quote!(#f)) {
+                                Some(e) => {
+                                    fb = fallback(Some(p));
+                                    quote!(#ty::#v { #f, .. } => #e,)
+                                }
+                                None => quote!(#ty::#v { .. } => None,),
+                            }
+                        }
+                        None => quote!(#ty::#v { .. } => None,),
+                    }
+                })
+                .collect();
+        (quote!(match &#c { #(#arms)* }), fb)
+    } else {
+        let p = cx.conn.sets[0].params.iter().find(|p| p.wire == wire);
+        match p.and_then(|p| {
+            let f = ident(&p.ident);
+            as_str(p, &quote!(#c.#f))
+        }) {
+            Some(e) => (e, fallback(p)),
+            None => (quote!(None), fallback(p)),
+        }
+    };
+    quote!({
+        let found: Option<&str> = #found;
+        match found {
+            Some(v) if !v.is_empty() => v.to_string(),
+            _ => String::from(#fallback),
+        }
+    })
+}
+
+/// A `String` expression for a template; `conn` is the connection in scope, or `None`.
+pub fn template_expr(t: &Template, conn: Option<&ConnCtx<'_>>) -> TokenStream {
+    if let ([Part::Conn { name, default }], Some(cx)) = (t.0.as_slice(), conn) {
+        return conn_value(cx, name, default.as_deref().unwrap_or(""));
+    }
     let pieces: Vec<TokenStream> =
         t.0.iter()
             .map(|p| match p {
@@ -343,17 +358,16 @@ pub fn template_expr(t: &Template, conn: Option<&TokenStream>) -> TokenStream {
                 Part::Conn { name, default } => {
                     let d = default.clone().unwrap_or_default();
                     match conn {
-                        Some(c) => quote!(#c.value(#name, #d).as_str()),
+                        Some(cx) => {
+                            let v = conn_value(cx, name, &d);
+                            quote!(#v.as_str())
+                        }
                         None => quote!(#d),
                     }
                 }
                 _ => quote!(""),
             })
             .collect();
-    if let ([Part::Conn { name, default }], Some(c)) = (t.0.as_slice(), conn) {
-        let d = default.clone().unwrap_or_default();
-        return quote!(#c.value(#name, #d));
-    }
     match pieces.as_slice() {
         [] => quote!(String::new()),
         [one] => quote!(String::from(#one)),
@@ -364,7 +378,7 @@ pub fn template_expr(t: &Template, conn: Option<&TokenStream>) -> TokenStream {
 /// The statements that register policy placements on `inner` (a `connectorkit::Client`).
 pub fn placements(
     p: &Platform,
-    conn: Option<&TokenStream>,
+    conn: Option<&ConnCtx<'_>>,
     only_constant: bool,
 ) -> Vec<TokenStream> {
     p.placements
@@ -388,7 +402,8 @@ pub fn placements(
 }
 
 /// The statements that fill the definition's schemes from the connection `c`.
-pub fn bindings(conn_ty: &Connector, p: &Platform, c: &TokenStream) -> Vec<TokenStream> {
+pub fn bindings(conn_ty: &Connector, p: &Platform, cx: &ConnCtx<'_>) -> Vec<TokenStream> {
+    let c = &cx.expr;
     let mut out = Vec::new();
     for b in &p.bindings {
         let Some(scheme) = conn_ty.auth.iter().find(|s| s.name == b.scheme) else {
@@ -397,7 +412,7 @@ pub fn bindings(conn_ty: &Connector, p: &Platform, c: &TokenStream) -> Vec<Token
         let key = &b.scheme;
         let (needs, cred): (Vec<&str>, TokenStream) = match (&b.value, &scheme.kind) {
             (BindingValue::ApiKey(t), kind) => {
-                let v = template_expr(t, Some(c));
+                let v = template_expr(t, Some(cx));
                 let cred = match kind {
                     AuthKind::ApiKeyQuery(n) => {
                         quote!(connectorkit::Credential::api_key_query(#n, #v))
@@ -413,8 +428,8 @@ pub fn bindings(conn_ty: &Connector, p: &Platform, c: &TokenStream) -> Vec<Token
                 (t.connection_names().collect(), cred)
             }
             (BindingValue::Basic(u, pw), _) => {
-                let u_e = template_expr(u, Some(c));
-                let p_e = template_expr(pw, Some(c));
+                let u_e = template_expr(u, Some(cx));
+                let p_e = template_expr(pw, Some(cx));
                 (
                     u.connection_names().chain(pw.connection_names()).collect(),
                     quote!(connectorkit::Credential::basic(#u_e, #p_e)),
@@ -430,15 +445,13 @@ pub fn bindings(conn_ty: &Connector, p: &Platform, c: &TokenStream) -> Vec<Token
             }
         };
         // A scheme is filled only when the chosen parameters give it a value.
-        let checks: Vec<TokenStream> = needs
-            .iter()
-            .map(|n| quote!(!#c.value(#n, "").is_empty()))
-            .collect();
-        if checks.is_empty() {
+        let values: Vec<TokenStream> = needs.iter().map(|n| conn_value(cx, n, "")).collect();
+        if values.is_empty() {
             out.push(quote!(inner = inner.with_credential(#key, #cred);));
         } else {
             out.push(quote! {
-                if #(#checks)&&* {
+                let filled = [#(#values),*].iter().all(|v| !v.is_empty());
+                if filled {
                     inner = inner.with_credential(#key, #cred);
                 }
             });

@@ -47,9 +47,15 @@ fn root_items(c: &Connector, source: &str) -> (TokenStream, TokenStream) {
     let base = default_base_url(c);
     let base_doc = docs::attrs(&[Some(&format!("The default base URL: `{base}`."))]);
     let servers: Vec<&str> = c.servers.iter().map(|s| s.url.as_str()).collect();
+    // A base URL with an unset variable has no default: `Client::new` takes it.
+    let default_const = (!c.servers.first().is_some_and(|s| s.required)).then(|| {
+        quote! {
+            #base_doc
+            pub const DEFAULT_BASE_URL: &str = #base;
+        }
+    });
     let items = quote! {
-        #base_doc
-        pub const DEFAULT_BASE_URL: &str = #base;
+        #default_const
 
         /// Every server the definition lists (URL templates with `{variables}`).
         pub const SERVERS: &[&str] = &[#(#servers),*];

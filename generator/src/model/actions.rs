@@ -340,12 +340,22 @@ impl<'a> ActionCtx<'a> {
         if let Some(server) = op.servers.first() {
             let default_servers = &self.resolver.openapi.servers;
             let mut url = server.url.clone();
-            for (name, v) in server.variables.iter().flatten() {
-                url = url.replace(&format!("{{{name}}}"), &v.default);
+            // A variable without a value stays `{name}`: the request fails until the
+            // server's base URL is set, rather than going to the client's base URL.
+            let mut unset = false;
+            for name in crate::routing::placeholders(&server.url) {
+                match server.variables.as_ref().and_then(|m| m.get(&name)) {
+                    Some(v) if !v.default.trim().is_empty() => {
+                        url = url.replace(&format!("{{{name}}}"), &v.default);
+                    }
+                    _ => unset = true,
+                }
             }
             // Only an absolute URL can be a base URL of its own (a relative server URL is
             // relative to where the document was served from).
-            if default_servers.first().map(|s| &s.url) != Some(&server.url) && url.contains("://") {
+            if default_servers.first().map(|s| &s.url) != Some(&server.url)
+                && (url.contains("://") || unset)
+            {
                 action.base_name = server
                     .extensions
                     .get("x-connectorkit-base-name")

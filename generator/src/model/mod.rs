@@ -68,6 +68,9 @@ pub struct Server {
     pub description: Option<String>,
     /// Variables: (name, default, allowed values, description).
     pub variables: Vec<ServerVariable>,
+    /// True when a variable of the URL has no value: the base URL is a required input of
+    /// the client (nothing is assumed).
+    pub required: bool,
 }
 
 /// One server variable.
@@ -420,7 +423,7 @@ pub fn build(
     space.add_components();
     let auth = auth::schemes(openapi, sources, diags);
     let (actions, choices) = actions::build(resolver, &mut space, &auth, sources, diags);
-    let servers = servers::servers(openapi);
+    let servers = servers::servers(openapi, sources, diags);
     let types = space.finish(diags);
     let recursion_limit = recursion_limit(&types, sources, diags);
     let known: std::collections::BTreeSet<String> = types.iter().map(|t| t.name.clone()).collect();

@@ -32,6 +32,8 @@ pub struct Normalized {
 #[derive(Default)]
 pub(crate) struct Ctx3 {
     pending: Vec<(Severity, &'static str, String, String)>,
+    /// Hints, by index in `pending`.
+    hints: std::collections::BTreeMap<usize, String>,
     /// True when the document was converted from 3.1/3.2.
     downgraded: bool,
 }
@@ -45,16 +47,27 @@ impl Ctx3 {
         self.pending
             .push((Severity::Error, code, message.into(), ptr.to_string()));
     }
+    fn error_hint(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        ptr: &str,
+        hint: impl Into<String>,
+    ) {
+        self.hints.insert(self.pending.len(), hint.into());
+        self.error(code, message, ptr);
+    }
     fn flush(&mut self, sources: &SourceSet, diags: &mut Diagnostics) {
-        for (severity, code, message, ptr) in self.pending.drain(..) {
+        for (i, (severity, code, message, ptr)) in self.pending.drain(..).enumerate() {
             diags.push(Diagnostic {
                 severity,
                 code,
                 message,
                 location: sources.locate(&ptr),
-                hint: None,
+                hint: self.hints.remove(&i),
             });
         }
+        self.hints.clear();
     }
 }
 

@@ -296,20 +296,77 @@ pub(crate) fn upgrade(doc: &mut Value, cx: &mut Ctx3) {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
 
-    // Servers.
-    let host = root.get("host").and_then(Value::as_str).map(str::to_string);
-    let base = root
+    // Servers, checked (see `crate::routing`): a host that is not `host[:port]`, a base path
+    // with a query, a fragment or dot segments, and schemes other than http(s) are never
+    // turned into a server.
+    let mut host = root.get("host").and_then(Value::as_str).map(str::to_string);
+    let mut base = root
         .get("basePath")
         .and_then(Value::as_str)
         .unwrap_or("")
         .trim_end_matches('/')
         .to_string();
+    if let Err(p) = crate::routing::check_base_url(&base) {
+        cx.error_hint(
+            p.code,
+            format!("`basePath`: {}", p.message),
+            "/basePath",
+            p.hint,
+        );
+        base = String::new();
+    }
+    // `{{your_domain}}`: a placeholder, not a host; the base URL becomes a client input.
+    let mut host_var = None;
+    if let Some(h) = host.clone() {
+        let name = h
+            .trim()
+            .strip_prefix("{{")
+            .and_then(|r| r.strip_suffix("}}"))
+            .or_else(|| h.trim().strip_prefix('{').and_then(|r| r.strip_suffix('}')))
+            .filter(|n| !n.is_empty() && !n.contains(['{', '}']));
+        if let Some(n) = name {
+            let n: String = n
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            host = Some(format!("{{{n}}}"));
+            host_var = Some(n);
+        } else if let Err(p) = crate::routing::check_host(&h) {
+            cx.error_hint(p.code, format!("`host`: {}", p.message), "/host", p.hint);
+            host = None;
+        }
+    }
     let schemes = {
         let s = strings(root.get("schemes"));
-        if s.is_empty() {
+        let (ok, bad): (Vec<String>, Vec<String>) = s
+            .into_iter()
+            .partition(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+        if !bad.is_empty() && ok.is_empty() {
+            cx.error_hint(
+                "route/scheme",
+                format!(
+                    "`schemes` lists only {}; a client calls `http` or `https` URLs",
+                    bad.join(", ")
+                ),
+                "/schemes",
+                "list `https` (or `http`) in `schemes`",
+            );
+            host = None;
+        } else if !bad.is_empty() {
+            cx.warn(
+                "route/scheme",
+                format!(
+                    "`schemes` lists {}, which a client cannot call; they are left out",
+                    bad.join(", ")
+                ),
+                "/schemes",
+            );
+        }
+        let ok: Vec<String> = ok.into_iter().map(|s| s.to_ascii_lowercase()).collect();
+        if ok.is_empty() {
             vec!["https".to_string()]
         } else {
-            s
+            ok
         }
     };
     let servers: Vec<Value> = match &host {
@@ -318,7 +375,13 @@ pub(crate) fn upgrade(doc: &mut Value, cx: &mut Ctx3) {
             ordered.sort_by_key(|s| if s == "https" { 0 } else { 1 });
             ordered
                 .iter()
-                .map(|s| json!({ "url": format!("{s}://{h}{base}") }))
+                .map(|s| {
+                    let mut server = json!({ "url": format!("{s}://{h}{base}"), "x-connectorkit-pointer": "/host" });
+                    if let Some(n) = &host_var {
+                        server["variables"] = json!({ n.as_str(): { "default": "", "description": "the API's host (the definition's `host` is a placeholder)" } });
+                    }
+                    server
+                })
                 .collect()
         }
         None => {

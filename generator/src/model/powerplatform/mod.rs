@@ -119,6 +119,66 @@ impl Ctx<'_> {
             .map(|(w, _)| w.as_str())
     }
 
+    /// The template with every connection parameter name resolved to its declared spelling
+    /// (a warning when it differs); the names that resolve to nothing are returned.
+    fn resolve(
+        &self,
+        t: Template,
+        pointer: &str,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> (Template, Vec<String>) {
+        let mut unknown = Vec::new();
+        let parts = t
+            .0
+            .into_iter()
+            .map(|part| match part {
+                Part::Conn { name, default } => match self.param(&name) {
+                    Some(w) => {
+                        if w != name {
+                            diags.push(
+                                Diagnostic::warning(
+                                    "policy/connection-parameter-case",
+                                    format!("{what} reads connection parameter `{name}`, declared as `{w}`; it reads `{w}`"),
+                                    self.sources.locate(pointer),
+                                )
+                                .with_hint(format!("write `@connectionParameters('{w}')`")),
+                            );
+                        }
+                        Part::Conn {
+                            name: w.to_string(),
+                            default,
+                        }
+                    }
+                    None => {
+                        if !unknown.contains(&name) {
+                            unknown.push(name.clone());
+                        }
+                        Part::Conn { name, default }
+                    }
+                },
+                other => other,
+            })
+            .collect();
+        (Template(parts), unknown)
+    }
+
+    /// The template with known connection parameter names in their declared spelling (the
+    /// policy's own pass reports the differences).
+    fn canon(&self, t: Template) -> Template {
+        Template(
+            t.0.into_iter()
+                .map(|part| match part {
+                    Part::Conn { name, default } => Part::Conn {
+                        name: self.param(&name).map(str::to_string).unwrap_or(name),
+                        default,
+                    },
+                    other => other,
+                })
+                .collect(),
+        )
+    }
+
     fn conn(&self, name: &str) -> Option<Template> {
         self.param(name).map(|w| {
             Template(vec![Part::Conn {
@@ -157,9 +217,27 @@ pub fn apply(c: &mut Connector, props: &Value, sources: &SourceSet, diags: &mut 
         .enumerate()
         .filter_map(|(i, a)| a.operation_id.clone().map(|id| (id, i)))
         .collect();
-    for p in &policies {
-        for op in p.operations.iter().flatten() {
-            if !ids.contains_key(op) {
+    let mut policies = policies;
+    for p in &mut policies {
+        for op in p.operations.iter_mut().flatten() {
+            if ids.contains_key(op.as_str()) {
+                continue;
+            }
+            let same: Vec<&String> = ids
+                .keys()
+                .filter(|id| id.eq_ignore_ascii_case(op))
+                .collect();
+            if let [id] = same.as_slice() {
+                diags.push(
+                    Diagnostic::warning(
+                        "policy/operation-case",
+                        format!("the `{}` policy names operation `{op}`, which the definition spells `{id}`; it applies to `{id}`", p.template),
+                        sources.locate(&p.pointer),
+                    )
+                    .with_hint(format!("write `{id}`")),
+                );
+                *op = (*id).clone();
+            } else {
                 diags.push(Diagnostic::warning(
                     "policy/unknown-operation",
                     format!("the `{}` policy names operation `{op}`, which the definition does not have; it is ignored there", p.template),
@@ -168,6 +246,7 @@ pub fn apply(c: &mut Connector, props: &Value, sources: &SourceSet, diags: &mut 
             }
         }
     }
+    let policies = policies;
     bind_schemes(c, &ctx, &mut platform, &policies);
     for p in &policies {
         match (p.template.as_str(), p.section.as_str()) {
@@ -184,7 +263,7 @@ pub fn apply(c: &mut Connector, props: &Value, sources: &SourceSet, diags: &mut 
                     .is_some_and(|n| n.eq_ignore_ascii_case("location"));
                 for a in scoped(c, p) {
                     if is_location {
-                        a.location_template = p.template("value");
+                        a.location_template = p.template("value").map(|t| ctx.canon(t));
                     } else {
                         a.notes.push(format!(
                             "The connector's gateway adds the `{}` header to this action's response; a direct call does not get it.",
@@ -363,6 +442,11 @@ fn bind_schemes(c: &Connector, ctx: &Ctx<'_>, platform: &mut Platform, policies:
                 None => None,
             },
         };
+        let value = value.map(|v| match v {
+            BindingValue::ApiKey(t) => BindingValue::ApiKey(ctx.canon(t)),
+            BindingValue::Basic(u, p) => BindingValue::Basic(ctx.canon(u), ctx.canon(p)),
+            other => other,
+        });
         if let Some(value) = value {
             platform.bindings.push(Binding {
                 scheme: scheme.name.clone(),
@@ -401,14 +485,44 @@ fn host(
         );
         return;
     }
-    for name in t.connection_names() {
-        if ctx.param(name).is_none() {
+    let (t, unknown) = ctx.resolve(t, &p.pointer, "the host template", diags);
+    for name in &unknown {
+        let has_default =
+            t.0.iter()
+                .any(|x| matches!(x, Part::Conn { name: n, default: Some(_) } if n == name));
+        if has_default {
             diags.push(Diagnostic::warning(
                 "policy/unknown-connection-parameter",
-                format!("the host template reads connection parameter `{name}`, which the connector does not declare; it is empty"),
+                format!("the host template reads connection parameter `{name}`, which the connector does not declare; its default is used"),
                 ctx.sources.locate(&p.pointer),
             ));
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    "route/unknown-connection-parameter",
+                    format!("the host template `{source}` reads connection parameter `{name}`, which the connector does not declare: the client could not know the host"),
+                    ctx.sources.locate(&p.pointer),
+                )
+                .with_hint("declare the parameter in `connectionParameters`, or fix the name"),
+            );
+            return;
         }
+    }
+    // The literal text around the parameters must make a base URL (no userinfo, query,
+    // fragment or other scheme).
+    let shape: String =
+        t.0.iter()
+            .map(|x| match x {
+                Part::Lit(s) => s.as_str(),
+                _ => "x",
+            })
+            .collect();
+    if let Err(problem) = crate::routing::check_base_url(&shape) {
+        diags.push(problem.error(
+            &format!("the `dynamichosturl` template `{source}`"),
+            ctx.sources.locate(&p.pointer),
+        ));
+        return;
     }
     // The template replaces scheme and host, and the base path too when it has a path.
     let has_path = t.0.iter().rev().find_map(|x| match x {
@@ -435,10 +549,10 @@ fn host(
         },
         source,
     });
+    // Policies run in order: a later `dynamichosturl` that applies to an operation replaces
+    // an earlier one (`Cradl AI`: "change host to auth", then "change host back").
     for a in scoped(c, p) {
-        if a.host.is_none() {
-            a.host = Some(index);
-        }
+        a.host = Some(index);
     }
 }
 
@@ -469,6 +583,48 @@ fn place(
         return;
     };
     let name = percent_decode(name).trim().to_string();
+    let (value, unknown) = ctx.resolve(
+        value,
+        &p.pointer,
+        &format!("the `{}` policy for `{name}`", p.template),
+        diags,
+    );
+    if let Some(u) = unknown.first() {
+        diags.push(
+            Diagnostic::warning(
+                "policy/unknown-connection-parameter",
+                format!("the `{}` policy for `{name}` reads connection parameter `{u}`, which the connector does not declare; it is not applied", p.template),
+                ctx.sources.locate(&p.pointer),
+            )
+            .with_hint("declare the parameter in `connectionParameters`, or fix the name"),
+        );
+        return;
+    }
+    let crlf = value
+        .0
+        .iter()
+        .any(|x| matches!(x, Part::Lit(s) if s.contains(['\r', '\n', '\0'])));
+    if (location == PlacementLocation::Header && !crate::routing::header_name(&name)) || crlf {
+        diags.push(
+            Diagnostic::error(
+                "route/invalid-header",
+                format!(
+                    "the `{}` policy sets `{}` to `{}`: {}",
+                    p.template,
+                    name.escape_debug(),
+                    p.text("value").unwrap_or("").escape_debug(),
+                    if crlf {
+                        "a value cannot hold a line break"
+                    } else {
+                        "that is not a header name"
+                    }
+                ),
+                ctx.sources.locate(&p.pointer),
+            )
+            .with_hint("a header name is a token (letters, digits, `-`); a value is one line"),
+        );
+        return;
+    }
     if location == PlacementLocation::Header
         && c.auth
             .iter()
@@ -517,16 +673,41 @@ fn place(
         PlacementLocation::Header => "header",
         PlacementLocation::Query => "query",
     };
-    let key = format!("policy:{loc_name}:{}", name.to_ascii_lowercase());
-    if platform.placements.iter().any(|x| x.key == key) {
-        return;
-    }
-    platform.placements.push(Placement {
-        key: key.clone(),
-        location,
-        name: name.clone(),
-        value,
-    });
+    // One placement per policy instance: two instances with the same name (on different
+    // operations, or with different values) are both applied where they apply.
+    let same = platform
+        .placements
+        .iter()
+        .find(|x| x.location == location && x.name.eq_ignore_ascii_case(&name) && x.value == value);
+    let key = match same {
+        Some(x) => x.key.clone(),
+        None => {
+            let n = platform
+                .placements
+                .iter()
+                .filter(|x| x.location == location && x.name.eq_ignore_ascii_case(&name))
+                .count();
+            let key = if n == 0 {
+                format!("policy:{loc_name}:{}", name.to_ascii_lowercase())
+            } else {
+                format!("policy:{loc_name}:{}#{}", name.to_ascii_lowercase(), n + 1)
+            };
+            platform.placements.push(Placement {
+                key: key.clone(),
+                location,
+                name: name.clone(),
+                value,
+            });
+            key
+        }
+    };
+    // Keys of earlier instances with this name: a later instance overrides them.
+    let earlier: Vec<String> = platform
+        .placements
+        .iter()
+        .filter(|x| x.location == location && x.name.eq_ignore_ascii_case(&name) && x.key != key)
+        .map(|x| x.key.clone())
+        .collect();
     let param_loc = match location {
         PlacementLocation::Header => ParamLocation::Header,
         PlacementLocation::Query => ParamLocation::Query,
@@ -546,8 +727,11 @@ fn place(
                 a.params_struct = None;
             }
         }
-        if !a.always.contains(&key) {
-            a.always.push(key.clone());
+        if exists != "skip" || !a.always.iter().any(|k| earlier.contains(k)) {
+            a.always.retain(|k| !earlier.contains(k));
+            if !a.always.contains(&key) {
+                a.always.push(key.clone());
+            }
         }
     }
 }
@@ -560,7 +744,51 @@ fn route(c: &mut Connector, ctx: &Ctx<'_>, p: &Policy, diags: &mut Diagnostics) 
         .text("httpMethod")
         .filter(|m| !m.trim_start().starts_with('@'))
         .map(|m| m.trim().to_ascii_uppercase());
+    const METHODS: &[&str] = &[
+        "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE",
+    ];
+    if let Some(m) = method.as_deref().filter(|m| !METHODS.contains(m)) {
+        diags.push(
+            Diagnostic::error(
+                "route/invalid-method",
+                format!(
+                    "`routerequesttoendpoint` sends to `{}` with method `{}`, which is not an HTTP method",
+                    new_path.escape_debug(),
+                    m.escape_debug()
+                ),
+                ctx.sources.locate(&p.pointer),
+            )
+            .with_hint("use GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS or TRACE, or `@Request.OriginalHTTPMethod`"),
+        );
+        return;
+    }
     let t = Template::parse(&new_path);
+    let (t, unknown) = ctx.resolve(t, &p.pointer, "`routerequesttoendpoint`", diags);
+    if let Some(u) = unknown.first() {
+        diags.push(
+            Diagnostic::warning(
+                "policy/unknown-connection-parameter",
+                format!("`routerequesttoendpoint` path `{new_path}` reads connection parameter `{u}`, which the connector does not declare; the definition's path is kept"),
+                ctx.sources.locate(&p.pointer),
+            )
+            .with_hint("declare the parameter in `connectionParameters`, or fix the name"),
+        );
+        return;
+    }
+    let shape: String =
+        t.0.iter()
+            .map(|x| match x {
+                Part::Lit(s) => s.as_str(),
+                _ => "x",
+            })
+            .collect();
+    if let Err(problem) = crate::routing::check_path(&shape) {
+        diags.push(problem.error(
+            "`routerequesttoendpoint` path",
+            ctx.sources.locate(&p.pointer),
+        ));
+        return;
+    }
     if let Some(bad) = t.unsupported() {
         diags.push(Diagnostic::warning(
             "policy/unsupported-expression",
@@ -578,7 +806,7 @@ fn route(c: &mut Connector, ctx: &Ctx<'_>, p: &Policy, diags: &mut Diagnostics) 
             match part {
                 Part::Lit(s) => path.push_str(s),
                 Part::Conn { name, .. } => {
-                    let wire = ctx.param(name).unwrap_or(name).to_string();
+                    let wire = name.clone();
                     let ph = format!("connection.{wire}");
                     path.push_str(&format!("{{{ph}}}"));
                     from_conn.push((ph, wire));

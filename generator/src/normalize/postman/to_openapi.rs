@@ -231,9 +231,14 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
     bases.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
     let servers: Vec<(Base, Value)> = bases
         .iter()
-        .map(|(b, ..)| {
-            let mut s = server(b, &c.variables);
+        .map(|(b, _, first)| {
+            let ptr = prepared
+                .get(*first)
+                .map(|p| p.flat.req.url.pointer.clone())
+                .unwrap_or_default();
+            let mut s = server(b, &c.variables, &ptr, cx);
             s["x-connectorkit-base-name"] = json!(base_name(b));
+            s["x-connectorkit-pointer"] = json!(ptr);
             (b.clone(), s)
         })
         .collect();
@@ -699,21 +704,34 @@ fn scalar_param(e: &Entry, key: &str, location: &str, vars: &BTreeMap<String, St
     p
 }
 
-/// A server for a base.
-fn server(b: &Base, vars_map: &BTreeMap<String, String>) -> Value {
+/// A server for a base. A variable without a value stays a variable without a default:
+/// the base URL becomes a required input of the client (the model says so); it is never
+/// guessed.
+fn server(b: &Base, vars_map: &BTreeMap<String, String>, ptr: &str, cx: &mut Cx) -> Value {
     match b {
         Base::Variable(v) => {
             let value = vars::resolve(vars_map.get(v).map(String::as_str).unwrap_or(""), vars_map);
-            let value = value.trim().trim_end_matches('/').to_string();
-            if value.contains("://") && !value.contains(' ') {
-                let mut s = json!({"url": vars::to_braces(&value), "description": format!("`{{{{{v}}}}}` in the collection")});
-                add_server_vars(&mut s, &value, vars_map);
-                s
-            } else {
+            let mut value = value.trim().trim_end_matches('/').to_string();
+            if value.is_empty() || vars::whole(&value).is_some() {
                 let name = server_var_name(v);
-                json!({"url": format!("{{{name}}}"), "description": format!("`{{{{{v}}}}}` in the collection (no value there: set the base URL)"),
-                       "variables": {name: {"default": "http://localhost"}}})
+                return json!({"url": format!("{{{name}}}"), "description": format!("`{{{{{v}}}}}` in the collection (no value there: set the base URL)"),
+                       "variables": {name: {"default": ""}}});
             }
+            if !value.contains("://") && !value.starts_with('/') {
+                if let Some(rest) = value.strip_prefix("//") {
+                    value = format!("https://{rest}");
+                } else {
+                    value = format!("https://{value}");
+                }
+                cx.warn(
+                    "postman/url-no-scheme",
+                    format!("variable `{v}` (`{value}`) has no scheme; `https://` is assumed"),
+                    ptr,
+                );
+            }
+            let mut s = json!({"url": vars::to_braces(&value), "description": format!("`{{{{{v}}}}}` in the collection")});
+            add_server_vars(&mut s, &value, vars_map);
+            s
         }
         Base::Origin(o) | Base::Dynamic(o) => {
             let mut s = json!({"url": o});
@@ -760,8 +778,9 @@ fn add_server_vars(s: &mut Value, url_text: &str, vars_map: &BTreeMap<String, St
         let default = vars_map
             .get(&n)
             .map(|v| vars::resolve(v, vars_map))
+            .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty() && !v.contains("{{"))
-            .unwrap_or_else(|| "localhost".to_string());
+            .unwrap_or_default();
         m.insert(n, json!({"default": default}));
     }
     s["variables"] = Value::Object(m);

@@ -156,7 +156,16 @@ pub(crate) fn analyse(url: &Url, known: &BTreeMap<String, String>) -> Result<Tar
             url.query.clone(),
         )
     } else {
-        let raw = url.raw.as_deref().unwrap_or("").trim();
+        let mut raw = url.raw.as_deref().unwrap_or("").trim().to_string();
+        if let Some(rest) = raw.strip_prefix("//").filter(|r| !r.starts_with('/')) {
+            // Protocol-relative: Postman sends it over http(s); https is assumed.
+            notes.push((
+                "postman/url-no-scheme",
+                format!("`{raw}` is protocol-relative; `https:` is assumed"),
+            ));
+            raw = format!("https://{rest}");
+        }
+        let raw = raw.as_str();
         let Some((origin, path, q)) = raw_parts(raw) else {
             return Err((
                 "postman/unusable-url",
@@ -235,6 +244,18 @@ pub(crate) fn analyse(url: &Url, known: &BTreeMap<String, String>) -> Result<Tar
                     format!("`{origin_text}` is not a URL (placeholder text?)"),
                 ));
             }
+            // The literal text must make a base URL (variables stand for a host label):
+            // no userinfo, query, fragment or other scheme (see `crate::routing`).
+            let shape: String = vars::pieces(&o)
+                .into_iter()
+                .map(|p| match p {
+                    vars::Piece::Text(t) => t,
+                    vars::Piece::Var(_) => "x".to_string(),
+                })
+                .collect();
+            if let Err(p) = crate::routing::check_base_url(&shape) {
+                return Err(("postman/unsafe-url", p.message));
+            }
             Base::Origin(vars::to_braces(&o))
         }
     };
@@ -249,6 +270,9 @@ pub(crate) fn analyse(url: &Url, known: &BTreeMap<String, String>) -> Result<Tar
         path.push('/');
         if seg.is_empty() {
             continue; // trailing slash kept
+        }
+        if let Err(p) = crate::routing::check_path(seg) {
+            return Err(("postman/unsafe-url", p.message));
         }
         if vars::has_nested(seg) {
             return Err((
@@ -430,6 +454,10 @@ mod tests {
         let t = raw("localhost:3000/x");
         assert_eq!(t.base, Base::Origin("http://localhost:3000".into()));
         assert_eq!(t.notes[0].0, "postman/url-no-scheme");
+
+        let t = raw("//api.example.com/v1/x");
+        assert_eq!(t.base, Base::Origin("https://api.example.com".into()));
+        assert_eq!(t.path, "/v1/x");
 
         assert_eq!(raw("{{signedUrl}}").base, Base::Dynamic("signedUrl".into()));
         assert_eq!(raw("{{url}}").path, "/");
