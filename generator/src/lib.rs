@@ -122,6 +122,40 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Failure> {
 
 /// [`prepare_file`] with load options (`ref_root`: the folder `$ref`s may read from).
 pub fn prepare_file_with(path: &Path, load_options: &LoadOptions) -> Result<Prepared, Failure> {
+    on_big_stack(|| prepare_file_here(path, load_options))
+}
+
+/// The stack every stage may use: definitions nest up to 2,048 levels (the loader's limit)
+/// and the stages walk them recursively. Only the pages touched are ever committed.
+const STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread with a [`STACK`]-sized stack, so deep definitions read the same
+/// from a test thread (2 MiB), a build script or a proc macro as from the CLI.
+fn on_big_stack<T: Send, E: Send + From<Failure>>(
+    f: impl FnOnce() -> Result<T, E> + Send,
+) -> Result<T, E> {
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .name("connectorkit-generator".into())
+            .stack_size(STACK)
+            .spawn_scoped(s, f)
+            .map_err(|e| {
+                E::from(Failure {
+                    diagnostics: vec![Diagnostic::error(
+                        "internal/thread",
+                        format!("cannot start the generator's thread: {e}"),
+                        Location::default(),
+                    )],
+                })
+            })?;
+        match handle.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+fn prepare_file_here(path: &Path, load_options: &LoadOptions) -> Result<Prepared, Failure> {
     let mut diags = Diagnostics::default();
     if path.is_dir() {
         if is_postman_yaml_collection(path) {
@@ -285,9 +319,11 @@ pub fn prepare_bytes_with(
     bytes: &[u8],
     load_options: &LoadOptions,
 ) -> Result<Prepared, Failure> {
-    let mut diags = Diagnostics::default();
-    let loaded = load::load_bytes_with(name, bytes, load_options, &mut diags);
-    prepare_loaded(loaded, name, diags)
+    on_big_stack(|| {
+        let mut diags = Diagnostics::default();
+        let loaded = load::load_bytes_with(name, bytes, load_options, &mut diags);
+        prepare_loaded(loaded, name, diags)
+    })
 }
 
 fn prepare_loaded(
@@ -375,6 +411,10 @@ fn cap_crate_name(name: String) -> String {
 impl Prepared {
     /// Emits the crate files.
     pub fn into_crate(self, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
+        on_big_stack(|| self.into_crate_here(options))
+    }
+
+    fn into_crate_here(self, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
         let c = &self.connector;
         let stem = Path::new(&self.source_name)
             .file_stem()
@@ -453,15 +493,17 @@ fn internal_failure(inputs: &[PathBuf], msg: String) -> Failure {
 
 /// Generates a crate from a definition file.
 pub fn generate_crate(path: &Path, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
-    prepare_file(path)?.into_crate(options)
+    on_big_stack(|| prepare_file_here(path, &LoadOptions::default())?.into_crate_here(options))
 }
 
 /// Generates one self-contained module body (for build.rs output and the macro).
 pub fn generate_module(path: &Path) -> Result<(String, Prepared), Failure> {
-    let prepared = prepare_file(path)?;
-    let module = emit::module(&prepared.connector, &prepared.source_name)
-        .map_err(|msg| internal_failure(&prepared.inputs, msg))?;
-    Ok((module, prepared))
+    on_big_stack(|| {
+        let prepared = prepare_file_here(path, &LoadOptions::default())?;
+        let module = emit::module(&prepared.connector, &prepared.source_name)
+            .map_err(|msg| internal_failure(&prepared.inputs, msg))?;
+        Ok((module, prepared))
+    })
 }
 
 /// Generates one module body with [`Options`] applied (tag and action filters).
@@ -478,11 +520,14 @@ pub fn generate_module_with_load(
     load_options: &LoadOptions,
     options: &Options,
 ) -> Result<(String, Prepared), ModuleFailure> {
-    let mut prepared = prepare_file_with(path, load_options).map_err(ModuleFailure::Definition)?;
-    options
-        .apply(&mut prepared.connector, &prepared.normalized)
-        .map_err(ModuleFailure::Options)?;
-    let module = emit::module(&prepared.connector, &prepared.source_name)
-        .map_err(|msg| ModuleFailure::Definition(internal_failure(&prepared.inputs, msg)))?;
-    Ok((module, prepared))
+    on_big_stack(|| {
+        let mut prepared =
+            prepare_file_here(path, load_options).map_err(ModuleFailure::Definition)?;
+        options
+            .apply(&mut prepared.connector, &prepared.normalized)
+            .map_err(ModuleFailure::Options)?;
+        let module = emit::module(&prepared.connector, &prepared.source_name)
+            .map_err(|msg| ModuleFailure::Definition(internal_failure(&prepared.inputs, msg)))?;
+        Ok((module, prepared))
+    })
 }

@@ -68,7 +68,7 @@ fn assert_no_pwned_item(case: &Path, file: &str, source: &str) {
 #[test]
 fn injected_text_never_becomes_code() {
     let cases = cases("injection");
-    assert!(cases.len() >= 8, "the injection cases are missing");
+    assert!(cases.len() >= 6, "the injection cases are missing");
     for case in cases {
         let krate = connectorkit_generator::generate_crate(
             &case,

@@ -299,6 +299,12 @@ pub enum ModuleFailure {
     Options(Vec<OptionError>),
 }
 
+impl From<Failure> for ModuleFailure {
+    fn from(f: Failure) -> Self {
+        ModuleFailure::Definition(f)
+    }
+}
+
 /// `Power Platform/Impexium` → `impexium`, `api/pet-store.v2.yaml` → `pet_store_v2`.
 pub fn module_name_for(path: &Path) -> String {
     let stem = if path.is_dir() {
