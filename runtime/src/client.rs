@@ -10,6 +10,7 @@ use reqwest::Method;
 
 use crate::auth::Credential;
 use crate::hook::Hook;
+use crate::origin::CrossOrigin;
 use crate::rate_limit::{RateLimit, RateLimiter};
 use crate::request::Request;
 use crate::retry::RetryPolicy;
@@ -26,6 +27,7 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+#[derive(Clone)]
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: url::Url,
@@ -38,6 +40,31 @@ pub(crate) struct Inner {
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
     /// The whole call's budget: token, attempts, waits between them.
     pub(crate) total_timeout: Option<Duration>,
+    /// Origins besides the base URL's that credentials may go to.
+    pub(crate) trusted: Vec<url::Origin>,
+    /// What to do with server-named URLs on other origins.
+    pub(crate) cross_origin: CrossOrigin,
+    /// Redirects followed per attempt (0: none, a 3xx is returned as it is).
+    pub(crate) max_redirects: u32,
+}
+
+impl Inner {
+    /// Whether credentials may go to `url`.
+    pub(crate) fn trusts(&self, url: &url::Url) -> bool {
+        let o = url.origin();
+        o == self.base_url.origin() || self.trusted.contains(&o)
+    }
+}
+
+/// A reqwest client builder set up as the runtime needs it when you pass your own client
+/// with [`ClientBuilder::reqwest_client`] (or a token provider's `with_http_client`): no
+/// automatic redirects (the runtime follows them itself, under its origin policy) and no
+/// `Referer` header. A client that follows redirects on its own bypasses the origin policy
+/// for redirects: it forwards headers such as `x-api-key` and request bodies across hosts.
+pub fn reqwest_client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
 }
 
 /// The HTTP core generated clients call. Cheap to clone; clones share connections.
@@ -49,7 +76,7 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field("base_url", &crate::origin::redact_url(&self.inner.base_url))
             .field(
                 "credentials",
                 &self.inner.credentials.keys().collect::<Vec<_>>(),
@@ -71,12 +98,15 @@ pub struct ClientBuilder {
     rate_limit: Option<RateLimit>,
     hooks: Vec<Arc<dyn Hook>>,
     total_timeout: Option<Duration>,
+    trusted: Vec<String>,
+    cross_origin: CrossOrigin,
+    max_redirects: u32,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &crate::origin::redact_text(&self.base_url))
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
@@ -113,11 +143,25 @@ fn authorization_values(
 }
 
 fn parse_base(url: &str) -> Result<url::Url, BuildError> {
-    url::Url::parse(url).map_err(|e| {
-        BuildError(format!(
-            "invalid base URL `{url}`: {e} (a definition with a relative server needs `with_base_url`)"
-        ))
-    })
+    parse_http(
+        "base URL",
+        url,
+        " (a definition with a relative server needs `with_base_url`)",
+    )
+}
+
+/// An `http` or `https` URL with a host; errors show it redacted.
+fn parse_http(what: &str, url: &str, hint: &str) -> Result<url::Url, BuildError> {
+    let shown = || crate::origin::redact_text(url);
+    let u = url::Url::parse(url)
+        .map_err(|e| BuildError(format!("invalid {what} `{}`: {e}{hint}", shown())))?;
+    if !matches!(u.scheme(), "http" | "https") || u.host().is_none() {
+        return Err(BuildError(format!(
+            "invalid {what} `{}`: an http or https URL with a host is needed",
+            shown()
+        )));
+    }
+    Ok(u)
 }
 
 impl ClientBuilder {
@@ -175,7 +219,29 @@ impl ClientBuilder {
         self.rate_limit = Some(limit);
         self
     }
-    /// Use this reqwest client (its own timeouts and TLS settings apply).
+    /// Another origin (the scheme, host and port of `url`) that credentials may be sent to,
+    /// besides the base URL's: one the definition itself names, such as an operation-level
+    /// server. Links, `Location`s and redirects to any other origin are handled as
+    /// [`ClientBuilder::cross_origin`] says.
+    pub fn trusted_origin(mut self, url: impl Into<String>) -> Self {
+        self.trusted.push(url.into());
+        self
+    }
+    /// What to do with a URL a server names on an untrusted origin: refuse it with
+    /// [`crate::Error::Refused`] (the default) or follow it without credentials.
+    pub fn cross_origin(mut self, policy: CrossOrigin) -> Self {
+        self.cross_origin = policy;
+        self
+    }
+    /// Redirects followed per attempt (default 10; 0 returns 3xx responses as they are).
+    /// Redirects are followed by the runtime under its origin policy: 301, 302 and 303 turn
+    /// a POST into a GET without body; 307 and 308 repeat the method and body.
+    pub fn max_redirects(mut self, n: u32) -> Self {
+        self.max_redirects = n;
+        self
+    }
+    /// Use this reqwest client (its own timeouts and TLS settings apply). Build it from
+    /// [`reqwest_client_builder`] so that it does not follow redirects by itself.
     pub fn reqwest_client(mut self, c: reqwest::Client) -> Self {
         self.http = Some(c);
         self
@@ -183,6 +249,10 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let base_url = parse_base(&self.base_url)?;
+        let mut trusted = Vec::with_capacity(self.trusted.len());
+        for t in &self.trusted {
+            trusted.push(parse_http("trusted origin", t, "")?.origin());
+        }
         let http = match self.http {
             Some(h) => h,
             None => {
@@ -194,7 +264,7 @@ impl ClientBuilder {
                         .map_err(|_| BuildError(format!("invalid value for header `{k}`")))?;
                     headers.insert(name, value);
                 }
-                reqwest::Client::builder()
+                reqwest_client_builder()
                     .timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .user_agent(self.user_agent)
@@ -213,6 +283,9 @@ impl ClientBuilder {
                 rate_limit: self.rate_limit.map(|l| Arc::new(RateLimiter::new(l))),
                 hooks: self.hooks,
                 total_timeout: self.total_timeout,
+                trusted,
+                cross_origin: self.cross_origin,
+                max_redirects: self.max_redirects,
             }),
         })
     }
@@ -233,6 +306,9 @@ impl Client {
             rate_limit: None,
             hooks: Vec::new(),
             total_timeout: None,
+            trusted: Vec::new(),
+            cross_origin: CrossOrigin::default(),
+            max_redirects: 10,
         }
     }
 
@@ -242,30 +318,20 @@ impl Client {
         credentials.insert(scheme.into(), c);
         Client {
             inner: Arc::new(Inner {
-                http: self.inner.http.clone(),
-                base_url: self.inner.base_url.clone(),
                 authorization: authorization_values(&credentials),
                 credentials,
-                retry: self.inner.retry.clone(),
-                rate_limit: self.inner.rate_limit.clone(),
-                hooks: self.inner.hooks.clone(),
-                total_timeout: self.inner.total_timeout,
+                ..(*self.inner).clone()
             }),
         }
     }
 
-    /// A clone pointed at another base URL.
+    /// A clone pointed at another base URL (its origin is trusted with the credentials;
+    /// the other trusted origins stay trusted).
     pub fn with_base_url(&self, url: &str) -> Result<Client, BuildError> {
         Ok(Client {
             inner: Arc::new(Inner {
-                http: self.inner.http.clone(),
                 base_url: parse_base(url)?,
-                credentials: self.inner.credentials.clone(),
-                authorization: self.inner.authorization.clone(),
-                retry: self.inner.retry.clone(),
-                rate_limit: self.inner.rate_limit.clone(),
-                hooks: self.inner.hooks.clone(),
-                total_timeout: self.inner.total_timeout,
+                ..(*self.inner).clone()
             }),
         })
     }

@@ -14,6 +14,7 @@ mod error;
 mod hook;
 mod multipart;
 pub mod oauth;
+mod origin;
 pub mod pagination;
 mod params;
 mod rate_limit;
@@ -25,7 +26,7 @@ pub mod triggers;
 mod types;
 
 pub use auth::{ApiKeyLocation, Credential, Secret};
-pub use client::{BuildError, Client, ClientBuilder};
+pub use client::{reqwest_client_builder, BuildError, Client, ClientBuilder};
 pub use error::{ApiError, Error};
 pub use hook::{Hook, RequestParts, ResponseParts};
 pub use multipart::Multipart;
@@ -34,6 +35,7 @@ pub use oauth::{
     OAuthTemplates, RefreshTokenProvider, StaticToken, StoredToken, TokenError, TokenProvider,
     TokenStore,
 };
+pub use origin::{CrossOrigin, Refusal};
 pub use params::ParamStyle;
 pub use rate_limit::RateLimit;
 pub use request::Request;

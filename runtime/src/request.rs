@@ -17,6 +17,7 @@ use crate::error::Error;
 use crate::hook::{RequestParts, ResponseParts};
 use crate::multipart::Multipart;
 use crate::oauth::TokenProvider;
+use crate::origin::{self, CrossOrigin, Refusal};
 use crate::params::{self, ParamStyle};
 use crate::response::Response;
 use crate::retry;
@@ -32,11 +33,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 enum Body {
     #[default]
     None,
-    Json(Vec<u8>),
-    Form(String),
+    Json(Bytes),
+    Form(Bytes),
     Multipart(Multipart),
     Bytes(String, Bytes),
-    Text(String, String),
+    Text(String, Bytes),
 }
 
 impl Body {
@@ -44,13 +45,12 @@ impl Body {
     fn into_bytes(self) -> Option<Bytes> {
         match self {
             Body::None | Body::Multipart(_) => None,
-            Body::Json(v) => Some(Bytes::from(v)),
-            Body::Form(s) | Body::Text(_, s) => Some(Bytes::from(s)),
-            Body::Bytes(_, b) => Some(b),
+            Body::Json(b) | Body::Form(b) | Body::Bytes(_, b) | Body::Text(_, b) => Some(b),
         }
     }
 
-    /// A copy for sending again; multipart bodies are streams and cannot be resent.
+    /// A copy for sending again (cheap: the bytes are shared); multipart bodies are streams
+    /// and cannot be resent.
     fn try_clone(&self) -> Option<Body> {
         Some(match self {
             Body::None => Body::None,
@@ -80,6 +80,18 @@ pub struct Request<'c> {
     always: &'static [&'static str],
     body: Body,
     error: Option<String>,
+    /// Whether the URL this one was found in (a page, a poll) was `https`: a link from it
+    /// to `http` is a downgrade.
+    referrer_https: bool,
+}
+
+/// The credentials of one request, kept apart from its parameters: they are put on the
+/// wire only for trusted origins.
+#[derive(Default)]
+struct Creds {
+    headers: Vec<(HeaderName, HeaderValue)>,
+    query: Vec<(String, String)>,
+    cookies: Vec<String>,
 }
 
 fn check_value(what: &str, name: &str, value: &str) -> Result<(), String> {
@@ -122,6 +134,7 @@ impl<'c> Request<'c> {
             always: &[],
             body: Body::None,
             error: None,
+            referrer_https: false,
         }
     }
 
@@ -155,6 +168,11 @@ impl<'c> Request<'c> {
             always: self.always,
             body: Body::None,
             error: self.error.clone(),
+            referrer_https: self.referrer_https
+                || self
+                    .absolute
+                    .as_ref()
+                    .is_some_and(|u| u.scheme() == "https"),
         }
     }
 
@@ -325,7 +343,7 @@ impl<'c> Request<'c> {
     pub fn json(mut self, body: &(impl Serialize + ?Sized)) -> Self {
         match serde_json::to_vec(body) {
             Ok(b) => {
-                self.body = Body::Json(b);
+                self.body = Body::Json(Bytes::from(b));
                 self
             }
             Err(e) => self.fail(format!("cannot serialize the JSON body: {e}")),
@@ -336,7 +354,7 @@ impl<'c> Request<'c> {
     pub fn form(mut self, body: &(impl Serialize + ?Sized)) -> Self {
         match serde_urlencoded::to_string(body) {
             Ok(b) => {
-                self.body = Body::Form(b);
+                self.body = Body::Form(Bytes::from(b));
                 self
             }
             Err(e) => self.fail(format!("cannot serialize the form body: {e}")),
@@ -357,12 +375,14 @@ impl<'c> Request<'c> {
 
     /// A text body with this content type.
     pub fn body_text(mut self, content_type: &str, body: impl Into<String>) -> Self {
-        self.body = Body::Text(content_type.to_string(), body.into());
+        self.body = Body::Text(content_type.to_string(), Bytes::from(body.into()));
         self
     }
 
-    /// Puts static credentials on the request; returns the token providers still to ask.
-    fn apply_security(&mut self) -> Vec<Arc<dyn TokenProvider>> {
+    /// The static credentials of the chosen security alternative, and the token providers
+    /// still to ask; an invalid credential is recorded as the request's error.
+    fn apply_security(&mut self) -> (Creds, Vec<Arc<dyn TokenProvider>>) {
+        let mut out = Creds::default();
         let mut providers = Vec::new();
         let creds = &self.client.inner.credentials;
         let chosen = self
@@ -387,7 +407,7 @@ impl<'c> Request<'c> {
                             HeaderValue::from_str(value.expose()),
                         ) {
                             v.set_sensitive(true);
-                            self.headers.push((n, v));
+                            out.headers.push((n, v));
                         } else {
                             self.error.get_or_insert(format!(
                                 "the credential of `{scheme}` is not a valid header"
@@ -395,7 +415,7 @@ impl<'c> Request<'c> {
                         }
                     }
                     ApiKeyLocation::Query => {
-                        self.query.push((name.clone(), value.expose().to_string()))
+                        out.query.push((name.clone(), value.expose().to_string()))
                     }
                     ApiKeyLocation::Cookie => {
                         if check_value("cookie", name, value.expose()).is_err() {
@@ -403,13 +423,13 @@ impl<'c> Request<'c> {
                                 "the credential of `{scheme}` is not a valid cookie"
                             ));
                         } else {
-                            self.cookies.push(format!("{name}={}", value.expose()));
+                            out.cookies.push(format!("{name}={}", value.expose()));
                         }
                     }
                 },
                 Credential::Basic { .. } | Credential::Bearer(_) => {
                     match self.client.inner.authorization.get(*scheme) {
-                        Some(v) => self.headers.push((http::header::AUTHORIZATION, v.clone())),
+                        Some(v) => out.headers.push((http::header::AUTHORIZATION, v.clone())),
                         None => {
                             self.error.get_or_insert(format!(
                                 "the credential of `{scheme}` is not a valid header"
@@ -420,19 +440,51 @@ impl<'c> Request<'c> {
                 Credential::TokenProvider(p) => providers.push(p.clone()),
             }
         }
-        providers
+        (out, providers)
+    }
+
+    /// Whether this request may carry credentials, under the origin policy: always for a
+    /// path on the base URL; for a URL a server named, when its origin is trusted (else
+    /// refused or sent bare, as the client says); never a downgrade to `http`.
+    fn credentials_allowed<E>(&self, url: &url::Url) -> Result<bool, Error<E>> {
+        if self.absolute.is_none() {
+            return Ok(true);
+        }
+        let inner = &self.client.inner;
+        let from_https = self.referrer_https || inner.base_url.scheme() == "https";
+        if origin::downgrade(from_https, url) {
+            return Err(Error::Refused(Refusal::Downgrade {
+                origin: origin::show(url),
+            }));
+        }
+        if inner.trusts(url) {
+            return Ok(true);
+        }
+        match inner.cross_origin {
+            CrossOrigin::FollowWithoutCredentials => Ok(false),
+            _ => Err(Error::Refused(Refusal::CrossOrigin {
+                origin: origin::show(url),
+            })),
+        }
     }
 
     /// Sends the request and reads the whole response.
     ///
     /// With a token provider, a 401 drops the token, gets a fresh one and sends once more
-    /// (not for multipart bodies, which cannot be resent).
+    /// (not for multipart bodies, which cannot be resent). Credentials go only to trusted
+    /// origins (see [`crate::CrossOrigin`]); redirects are followed under the same policy.
     pub async fn send<E>(mut self) -> Result<Response, Error<E>> {
-        let providers = self.apply_security();
+        let (creds, providers) = self.apply_security();
         if let Some(e) = self.error.take() {
             return Err(Error::InvalidRequest(e));
         }
         let url = self.target_url().map_err(Error::InvalidRequest)?;
+        let with_credentials = self.credentials_allowed(&url)?;
+        let (creds, providers) = if with_credentials {
+            (creds, providers)
+        } else {
+            (Creds::default(), Vec::new())
+        };
         let body = std::mem::take(&mut self.body);
         let span = tracing::debug_span!(
             "connectorkit.request",
@@ -449,6 +501,8 @@ impl<'c> Request<'c> {
             template: self.template,
             headers: self.headers,
             cookies: self.cookies,
+            creds,
+            with_credentials,
         };
         let call = async move {
             let mut tokens = bearer_tokens(&providers).await?;
@@ -500,6 +554,14 @@ struct Wire<'a> {
     template: &'static str,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
+    /// Put on the wire only while `with_credentials` and the origin is trusted.
+    creds: Creds,
+    with_credentials: bool,
+}
+
+/// Statuses the runtime follows as redirects.
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
 impl Wire<'_> {
@@ -549,17 +611,115 @@ impl Wire<'_> {
         }
     }
 
+    /// One attempt: sends, then follows redirects under the origin policy (the runtime's
+    /// own: the reqwest client follows none).
     async fn send<E>(
         &mut self,
-        body: Body,
+        mut body: Body,
         tokens: &[Secret],
         attempt: u32,
     ) -> Result<Response, Error<E>> {
+        let max = self.client.inner.max_redirects;
+        let mut hop: Option<(Method, url::Url)> = None;
+        let mut with_credentials = self.with_credentials;
+        let mut hops = 0u32;
+        loop {
+            let spare = if max > 0 { body.try_clone() } else { None };
+            let (method, url) = match &hop {
+                Some((m, u)) => (m.clone(), u.clone()),
+                None => (self.method.clone(), self.url.clone()),
+            };
+            let https = url.scheme() == "https";
+            let resp = self
+                .send_hop(
+                    method.clone(),
+                    url.clone(),
+                    body,
+                    tokens,
+                    with_credentials,
+                    attempt,
+                )
+                .await?;
+            if max == 0 || !is_redirect(resp.status()) {
+                return Ok(resp);
+            }
+            let Some(next) = resp
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l.trim()).ok())
+            else {
+                return Ok(resp);
+            };
+            if hops >= max {
+                return Err(Error::Refused(Refusal::TooManyRedirects { limit: max }));
+            }
+            hops += 1;
+            if origin::downgrade(https, &next) {
+                return Err(Error::Refused(Refusal::Downgrade {
+                    origin: origin::show(&next),
+                }));
+            }
+            if with_credentials && !self.client.inner.trusts(&next) {
+                match self.client.inner.cross_origin {
+                    CrossOrigin::FollowWithoutCredentials => with_credentials = false,
+                    _ => {
+                        return Err(Error::Refused(Refusal::CrossOrigin {
+                            origin: origin::show(&next),
+                        }))
+                    }
+                }
+            }
+            let (method, next_body) = match resp.status() {
+                303 if method != Method::HEAD => (Method::GET, Body::None),
+                301 | 302 if method == Method::POST => (Method::GET, Body::None),
+                _ => match spare {
+                    Some(b) => (method, b),
+                    // A multipart body cannot be sent again: the 3xx is the answer.
+                    None => return Ok(resp),
+                },
+            };
+            tracing::debug!(status = resp.status(), hops, "following a redirect");
+            body = next_body;
+            hop = Some((method, next));
+        }
+    }
+
+    /// Sends one request (no redirects followed), with the credentials when allowed.
+    async fn send_hop<E>(
+        &mut self,
+        method: Method,
+        mut url: url::Url,
+        body: Body,
+        tokens: &[Secret],
+        with_credentials: bool,
+        attempt: u32,
+    ) -> Result<Response, Error<E>> {
         let inner = &self.client.inner;
+        let creds = if with_credentials {
+            Some(&self.creds)
+        } else {
+            None
+        };
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
         for (n, v) in &self.headers {
             headers.append(n.clone(), v.clone());
         }
+        if let Some(c) = creds {
+            for (n, v) in &c.headers {
+                headers.append(n.clone(), v.clone());
+            }
+            if !c.query.is_empty() {
+                let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+                let mut pairs = url.query_pairs_mut();
+                for (k, v) in &c.query {
+                    if !present.contains(k) {
+                        pairs.append_pair(k, v);
+                    }
+                }
+            }
+        }
+        let tokens = if with_credentials { tokens } else { &[] };
         for t in tokens {
             let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
                 Error::InvalidRequest("the access token is not a valid header value".into())
@@ -567,8 +727,15 @@ impl Wire<'_> {
             v.set_sensitive(true);
             headers.append(http::header::AUTHORIZATION, v);
         }
-        if !self.cookies.is_empty() {
-            let mut v = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|_| {
+        let cred_cookies = creds.map(|c| c.cookies.as_slice()).unwrap_or_default();
+        if with_credentials && !(self.cookies.is_empty() && cred_cookies.is_empty()) {
+            let all: Vec<&str> = self
+                .cookies
+                .iter()
+                .chain(cred_cookies)
+                .map(String::as_str)
+                .collect();
+            let mut v = HeaderValue::from_str(&all.join("; ")).map_err(|_| {
                 Error::InvalidRequest("a cookie is not a valid header value".into())
             })?;
             v.set_sensitive(true);
@@ -590,15 +757,15 @@ impl Wire<'_> {
             headers.insert(http::header::CONTENT_TYPE, ct);
         }
         let (method, url, body) = if inner.hooks.is_empty() {
-            (self.method.clone(), self.url.clone(), body)
+            (method, url, body)
         } else {
             let (bytes, multipart) = match body {
                 Body::Multipart(m) => (None, Some(m)),
                 other => (other.into_bytes(), None),
             };
             let mut parts = RequestParts {
-                method: self.method.clone(),
-                url: self.url.clone(),
+                method,
+                url,
                 headers,
                 path_template: self.template,
                 attempt,
@@ -622,7 +789,7 @@ impl Wire<'_> {
             Body::Json(b) => Some(reqwest::Body::from(b)),
             Body::Form(b) => Some(reqwest::Body::from(b)),
             Body::Bytes(_, b) => Some(reqwest::Body::from(b)),
-            Body::Text(_, t) => Some(reqwest::Body::from(t)),
+            Body::Text(_, b) => Some(reqwest::Body::from(b)),
             Body::Multipart(m) => {
                 let req = inner
                     .http
@@ -677,6 +844,7 @@ fn kind<E>(e: &Error<E>) -> &'static str {
         Error::Decode { .. } => "decode",
         Error::InvalidRequest(_) => "invalid request",
         Error::Auth(_) => "auth",
+        Error::Refused(_) => "refused",
     }
 }
 

@@ -12,9 +12,10 @@ pub(crate) struct TokenResponse {
     pub(crate) refresh_token: Option<Secret>,
 }
 
-/// The default HTTP client for token requests.
+/// The default HTTP client for token requests: it follows no redirect by itself (see
+/// [`request_token_body`]) and sends no `Referer`.
 pub(crate) fn default_http() -> reqwest::Client {
-    reqwest::Client::builder()
+    crate::client::reqwest_client_builder()
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
         .build()
@@ -36,28 +37,76 @@ fn text(v: Option<&serde_json::Value>) -> Option<String> {
         .map(|s| s.chars().take(200).collect())
 }
 
+/// Redirects a token request may follow: 307 and 308 on the token endpoint's own origin.
+const MAX_TOKEN_REDIRECTS: u32 = 5;
+
 /// POSTs an already encoded form `body` (it holds secrets; it never reaches a message).
+///
+/// The runtime's redirect policy for token requests: a 307 or 308 to the same origin
+/// (scheme, host, port) is followed with the same body, at most 5 times; any other redirect
+/// (another origin, a downgrade, a 301/302/303 that would turn the POST into a GET) is an
+/// error, so `client_secret`, codes and refresh tokens never leave the token endpoint's
+/// origin.
 pub(crate) async fn request_token_body(
     http: &reqwest::Client,
     url: &str,
     body: String,
 ) -> Result<TokenResponse, TokenError> {
-    let resp = http
-        .post(url)
-        .header(
-            http::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .header(http::header::ACCEPT, "application/json")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            TokenError::new(format!(
-                "cannot reach the token endpoint: {}",
-                e.without_url()
-            ))
-        })?;
+    let mut target = url::Url::parse(url)
+        .map_err(|e| TokenError::new(format!("invalid token endpoint URL: {e}")))?;
+    let body = bytes::Bytes::from(body);
+    let mut hops = 0;
+    let resp = loop {
+        let resp = http
+            .post(target.clone())
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .header(http::header::ACCEPT, "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                TokenError::new(format!(
+                    "cannot reach the token endpoint: {}",
+                    e.without_url()
+                ))
+            })?;
+        let status = resp.status().as_u16();
+        if !matches!(status, 301 | 302 | 303 | 307 | 308) {
+            break resp;
+        }
+        let next = resp
+            .headers()
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| target.join(l.trim()).ok());
+        let Some(next) = next else {
+            return Err(TokenError::with_status(
+                format!("the token endpoint answered {status} without a usable Location"),
+                status,
+            ));
+        };
+        if !matches!(status, 307 | 308) || next.origin() != target.origin() {
+            return Err(TokenError::with_status(
+                format!(
+                    "the token endpoint redirected ({status}) to {}: refused (token requests \
+                     follow only 307/308 on the same origin)",
+                    crate::origin::show(&next)
+                ),
+                status,
+            ));
+        }
+        hops += 1;
+        if hops > MAX_TOKEN_REDIRECTS {
+            return Err(TokenError::with_status(
+                "the token endpoint redirected too many times",
+                status,
+            ));
+        }
+        target = next;
+    };
     let status = resp.status().as_u16();
     let bytes = resp.bytes().await.map_err(|e| {
         TokenError::new(format!(
