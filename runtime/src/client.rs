@@ -164,7 +164,47 @@ fn parse_http(what: &str, url: &str, hint: &str) -> Result<url::Url, BuildError>
     Ok(u)
 }
 
+/// The longest duration a setting may have (a year): timeouts, retry delays and budget,
+/// rate-limit windows. Longer ones are refused by [`ClientBuilder::build`].
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// The most attempts a [`RetryPolicy`] may make.
+pub const MAX_ATTEMPTS: u32 = 100;
+
+fn check_duration(what: &str, d: Duration, zero_ok: bool) -> Result<(), BuildError> {
+    if d > MAX_DURATION {
+        Err(BuildError(format!("{what} of {d:?} is over a year")))
+    } else if d.is_zero() && !zero_ok {
+        Err(BuildError(format!("{what} is zero")))
+    } else {
+        Ok(())
+    }
+}
+
 impl ClientBuilder {
+    fn check_settings(&self) -> Result<(), BuildError> {
+        check_duration("the timeout", self.timeout, false)?;
+        check_duration("the connect timeout", self.connect_timeout, false)?;
+        if let Some(t) = self.total_timeout {
+            check_duration("the total timeout", t, false)?;
+        }
+        if let Some(r) = &self.retry {
+            check_duration("the retry base delay", r.base_delay, true)?;
+            check_duration("the retry max delay", r.max_delay, true)?;
+            check_duration("the retry budget (max_total)", r.max_total, true)?;
+            if r.max_attempts > MAX_ATTEMPTS {
+                return Err(BuildError(format!(
+                    "{} retry attempts is over {MAX_ATTEMPTS}",
+                    r.max_attempts
+                )));
+            }
+        }
+        if let Some(l) = &self.rate_limit {
+            check_duration("the rate-limit window", l.window, false)?;
+        }
+        Ok(())
+    }
+
     /// The base URL every path is appended to.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -246,8 +286,12 @@ impl ClientBuilder {
         self.http = Some(c);
         self
     }
-    /// Builds the client.
+    /// Builds the client. Refused: an invalid base URL or trusted origin, an invalid
+    /// default header, and absurd durations (see [`MAX_DURATION`]): a zero timeout, a
+    /// timeout, retry delay, retry budget or rate-limit window over a year, more than
+    /// [`MAX_ATTEMPTS`] attempts.
     pub fn build(self) -> Result<Client, BuildError> {
+        self.check_settings()?;
         let base_url = parse_base(&self.base_url)?;
         let mut trusted = Vec::with_capacity(self.trusted.len());
         for t in &self.trusted {

@@ -25,8 +25,13 @@ mod string_enum;
 pub mod triggers;
 mod types;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use auth::{ApiKeyLocation, Credential, Secret};
-pub use client::{reqwest_client_builder, BuildError, Client, ClientBuilder};
+pub use client::{
+    reqwest_client_builder, BuildError, Client, ClientBuilder, MAX_ATTEMPTS, MAX_DURATION,
+};
 pub use error::{ApiError, Error};
 pub use hook::{Hook, RequestParts, ResponseParts};
 pub use multipart::Multipart;

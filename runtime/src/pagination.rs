@@ -40,13 +40,20 @@ where
             Ok(p) => p,
             Err(e) => return Some((Err(e), None)),
         };
-        let next = link(&headers, &page)
-            .filter(|l| !l.trim().is_empty())
-            .and_then(|l| current.join(l.trim()).ok())
-            .filter(|u| *u != current);
+        let next = resolve_next(&current, link(&headers, &page).as_deref());
         let step = next.map(|u| template.follow(u));
         Some((Ok(page), step))
     })
+}
+
+/// The next page's URL: `link` (absolute or relative to `current`), unless it is empty,
+/// unparsable or `current` itself.
+pub(crate) fn resolve_next(current: &url::Url, link: Option<&str>) -> Option<url::Url> {
+    let l = link?.trim();
+    if l.is_empty() {
+        return None;
+    }
+    current.join(l).ok().filter(|u| u != current)
 }
 
 /// `x-ms-pageable` / nextLink style: follows `next_link(&page)` (absolute or relative to the

@@ -601,7 +601,7 @@ impl Wire<'_> {
                 Err(Error::Transport(_) | Error::Timeout) => p.delay(attempt, None),
                 _ => return result,
             };
-            if started.elapsed() + delay > p.max_total {
+            if started.elapsed().saturating_add(delay) > p.max_total {
                 return result;
             }
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");

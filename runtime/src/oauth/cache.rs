@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::auth::Secret;
-use crate::oauth::endpoint::TokenResponse;
+use crate::oauth::endpoint::{TokenResponse, MAX_TOKEN_LIFETIME};
 use crate::oauth::store::{StoredToken, TokenStore};
 use crate::oauth::TokenError;
 
@@ -31,6 +31,14 @@ pub(crate) struct TokenCache {
 /// Refresh a minute early, or at half the lifetime for short-lived tokens.
 fn margin(lifetime: Duration) -> Duration {
     (lifetime / 2).min(Duration::from_secs(60))
+}
+
+/// When to refresh a token of `lifetime` obtained at `now`; saturates (a lifetime past what
+/// `Instant` can hold is cut to [`MAX_TOKEN_LIFETIME`], then to what fits).
+pub(crate) fn deadline(now: Instant, lifetime: Duration) -> Instant {
+    let left = lifetime.min(MAX_TOKEN_LIFETIME);
+    let left = left.saturating_sub(margin(left));
+    now.checked_add(left).unwrap_or(now)
 }
 
 impl TokenCache {
@@ -84,7 +92,9 @@ impl TokenCache {
         let refresh_at = match stored.expires_at {
             None => None,
             Some(at) => match at.duration_since(SystemTime::now()) {
-                Ok(left) if left > margin(left) => Some(Instant::now() + left - margin(left)),
+                Ok(left) if left > margin(left) => {
+                    Some(deadline(Instant::now(), left.min(MAX_TOKEN_LIFETIME)))
+                }
                 _ => return,
             },
         };
@@ -100,7 +110,7 @@ impl TokenCache {
     /// store.
     pub(crate) async fn keep(&self, r: TokenResponse) -> Secret {
         let now = Instant::now();
-        let refresh_at = r.expires_in.map(|l| now + l.saturating_sub(margin(l)));
+        let refresh_at = r.expires_in.map(|l| deadline(now, l));
         if let Some(rt) = r.refresh_token {
             if let Ok(mut g) = self.refresh_token.lock() {
                 *g = Some(rt);
@@ -116,7 +126,9 @@ impl TokenCache {
             let stored = StoredToken {
                 access_token: r.access_token.clone(),
                 refresh_token: self.refresh_token(),
-                expires_at: r.expires_in.map(|l| SystemTime::now() + l),
+                expires_at: r
+                    .expires_in
+                    .and_then(|l| SystemTime::now().checked_add(l.min(MAX_TOKEN_LIFETIME))),
             };
             if let Err(e) = store.save(stored).await {
                 tracing::warn!(error = %e, "cannot save tokens to the token store");

@@ -22,14 +22,31 @@ pub(crate) fn default_http() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// `expires_in` as a number or (Entra v1) a string of digits.
-fn seconds(v: Option<&serde_json::Value>) -> Option<Duration> {
+/// The longest lifetime taken from `expires_in`: a larger value (up to `u64::MAX` or
+/// `1e300`) is read as this, so no deadline computed from it can overflow.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// `expires_in` as a number or (Entra v1) a string of digits, at most
+/// [`MAX_TOKEN_LIFETIME`]; negative, NaN or unreadable values count as absent.
+pub(crate) fn seconds(v: Option<&serde_json::Value>) -> Option<Duration> {
     let v = v?;
     let n = v
         .as_u64()
-        .or_else(|| v.as_f64().map(|f| f.max(0.0) as u64))
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))?;
-    Some(Duration::from_secs(n))
+        .or_else(|| {
+            v.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        })
+        .or_else(|| {
+            let s = v.as_str()?.trim();
+            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                // A digit string too long for u64 is "very long".
+                Some(s.parse().unwrap_or(u64::MAX))
+            } else {
+                None
+            }
+        })?;
+    Some(Duration::from_secs(n).min(MAX_TOKEN_LIFETIME))
 }
 
 fn text(v: Option<&serde_json::Value>) -> Option<String> {
@@ -114,7 +131,12 @@ pub(crate) async fn request_token_body(
             e.without_url()
         ))
     })?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    parse_token_response(status, &bytes)
+}
+
+/// Reads a token endpoint's answer (RFC 6749 §5.1, §5.2): any bytes, never a panic.
+pub(crate) fn parse_token_response(status: u16, bytes: &[u8]) -> Result<TokenResponse, TokenError> {
+    let json: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
     if !(200..300).contains(&status) {
         let code = text(json.get("error")).unwrap_or_else(|| "no error code".into());
         let desc = text(json.get("error_description"))
