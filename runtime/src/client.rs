@@ -46,7 +46,12 @@ pub(crate) struct Inner {
     pub(crate) cross_origin: CrossOrigin,
     /// Redirects followed per attempt (0: none, a 3xx is returned as it is).
     pub(crate) max_redirects: u32,
+    /// The largest response body read into memory.
+    pub(crate) max_response_bytes: u64,
 }
+
+/// The default [`ClientBuilder::max_response_bytes`]: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
 
 impl Inner {
     /// Whether credentials may go to `url`.
@@ -101,6 +106,7 @@ pub struct ClientBuilder {
     trusted: Vec<String>,
     cross_origin: CrossOrigin,
     max_redirects: u32,
+    max_response_bytes: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -199,6 +205,9 @@ impl ClientBuilder {
                 )));
             }
         }
+        if self.max_response_bytes == 0 {
+            return Err(BuildError("a maximum response size of 0 bytes".into()));
+        }
         if let Some(l) = &self.rate_limit {
             check_duration("the rate-limit window", l.window, false)?;
         }
@@ -280,6 +289,14 @@ impl ClientBuilder {
         self.max_redirects = n;
         self
     }
+    /// The largest response body read into memory (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 32 MiB); a larger one fails with
+    /// [`crate::Error::TooLarge`] as soon as its `Content-Length` or its bytes say so. Large
+    /// downloads stream with [`crate::Request::download`] instead.
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
     /// Use this reqwest client (its own timeouts and TLS settings apply). Build it from
     /// [`reqwest_client_builder`] so that it does not follow redirects by itself.
     pub fn reqwest_client(mut self, c: reqwest::Client) -> Self {
@@ -330,6 +347,7 @@ impl ClientBuilder {
                 trusted,
                 cross_origin: self.cross_origin,
                 max_redirects: self.max_redirects,
+                max_response_bytes: self.max_response_bytes,
             }),
         })
     }
@@ -353,6 +371,7 @@ impl Client {
             trusted: Vec::new(),
             cross_origin: CrossOrigin::default(),
             max_redirects: 10,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 

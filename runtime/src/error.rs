@@ -90,6 +90,13 @@ pub enum Error<E = serde_json::Value> {
     /// A URL a server named (a next link, a `Location`, a redirect) was refused by the
     /// origin policy (see [`crate::CrossOrigin`]).
     Refused(crate::origin::Refusal),
+    /// The response body is larger than the client's limit
+    /// ([`crate::ClientBuilder::max_response_bytes`]); use [`crate::Request::download`] to
+    /// stream large bodies.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
 
 impl<E> Error<E> {
@@ -128,6 +135,12 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Auth(e) => write!(f, "cannot get an access token: {e}"),
             Error::Refused(r) => write!(f, "refused: {r}"),
+            Error::TooLarge { limit } => {
+                write!(
+                    f,
+                    "the response body is larger than the limit ({limit} bytes)"
+                )
+            }
         }
     }
 }

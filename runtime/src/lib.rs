@@ -30,7 +30,8 @@ mod fuzz;
 
 pub use auth::{ApiKeyLocation, Credential, Secret};
 pub use client::{
-    reqwest_client_builder, BuildError, Client, ClientBuilder, MAX_ATTEMPTS, MAX_DURATION,
+    reqwest_client_builder, BuildError, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_ATTEMPTS, MAX_DURATION,
 };
 pub use error::{ApiError, Error};
 pub use hook::{Hook, RequestParts, ResponseParts};
@@ -44,7 +45,7 @@ pub use origin::{CrossOrigin, Refusal};
 pub use params::ParamStyle;
 pub use rate_limit::RateLimit;
 pub use request::Request;
-pub use response::Response;
+pub use response::{Download, Response};
 pub use retry::RetryPolicy;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 

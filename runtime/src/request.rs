@@ -19,7 +19,7 @@ use crate::multipart::Multipart;
 use crate::oauth::TokenProvider;
 use crate::origin::{self, CrossOrigin, Refusal};
 use crate::params::{self, ParamStyle};
-use crate::response::Response;
+use crate::response::{read_limited, Download, ReadError, Response};
 use crate::retry;
 
 /// Everything but RFC 3986 unreserved characters is encoded in path segments.
@@ -473,7 +473,19 @@ impl<'c> Request<'c> {
     /// With a token provider, a 401 drops the token, gets a fresh one and sends once more
     /// (not for multipart bodies, which cannot be resent). Credentials go only to trusted
     /// origins (see [`crate::CrossOrigin`]); redirects are followed under the same policy.
-    pub async fn send<E>(mut self) -> Result<Response, Error<E>> {
+    pub async fn send<E>(self) -> Result<Response, Error<E>> {
+        self.send_inner(false).await
+    }
+
+    /// Like [`Request::send`], without reading the body: it streams from the [`Download`],
+    /// with no size limit (for large downloads). Retries, the 401 refresh and redirects
+    /// work as for `send`; hooks see an empty body.
+    pub async fn download<E>(self) -> Result<Download, Error<E>> {
+        let r = self.send_inner(true).await?;
+        Download::new(r).ok_or_else(|| Error::InvalidRequest("the body was not streamed".into()))
+    }
+
+    async fn send_inner<E>(mut self, stream: bool) -> Result<Response, Error<E>> {
         let (creds, providers) = self.apply_security();
         if let Some(e) = self.error.take() {
             return Err(Error::InvalidRequest(e));
@@ -503,6 +515,7 @@ impl<'c> Request<'c> {
             cookies: self.cookies,
             creds,
             with_credentials,
+            stream,
         };
         let call = async move {
             let mut tokens = bearer_tokens(&providers).await?;
@@ -557,6 +570,8 @@ struct Wire<'a> {
     /// Put on the wire only while `with_credentials` and the origin is trusted.
     creds: Creds,
     with_credentials: bool,
+    /// Leave the final body unread ([`Request::download`]).
+    stream: bool,
 }
 
 /// Statuses the runtime follows as redirects.
@@ -815,9 +830,20 @@ impl Wire<'_> {
         let mut resp = inner.http.execute(req).await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
-        let body = resp.bytes().await.map_err(transport)?;
+        let (body, stream) = if self.stream {
+            (Bytes::new(), Some(resp))
+        } else {
+            let limit = inner.max_response_bytes;
+            let body = read_limited(&mut resp, limit).await.map_err(|e| match e {
+                ReadError::TooLarge => Error::TooLarge { limit },
+                ReadError::Transport(e) => transport(e),
+            })?;
+            (body, None)
+        };
         if inner.hooks.is_empty() {
-            return Ok(Response::new(status, headers, body));
+            let mut r = Response::new(status, headers, body);
+            r.stream = stream;
+            return Ok(r);
         }
         let mut parts = ResponseParts {
             status,
@@ -831,7 +857,9 @@ impl Wire<'_> {
         for h in &inner.hooks {
             h.on_response(&mut parts);
         }
-        Ok(Response::new(parts.status, parts.headers, parts.body))
+        let mut r = Response::new(parts.status, parts.headers, parts.body);
+        r.stream = stream;
+        Ok(r)
     }
 }
 
@@ -845,11 +873,12 @@ fn kind<E>(e: &Error<E>) -> &'static str {
         Error::InvalidRequest(_) => "invalid request",
         Error::Auth(_) => "auth",
         Error::Refused(_) => "refused",
+        Error::TooLarge { .. } => "too large",
     }
 }
 
 /// reqwest errors without the URL (it may hold an API key in the query).
-fn transport<E>(e: reqwest::Error) -> Error<E> {
+pub(crate) fn transport<E>(e: reqwest::Error) -> Error<E> {
     if e.is_timeout() {
         Error::Timeout
     } else {

@@ -54,6 +54,9 @@ fn text(v: Option<&serde_json::Value>) -> Option<String> {
         .map(|s| s.chars().take(200).collect())
 }
 
+/// The largest token response read (1 MiB; real ones are a few kilobytes).
+const MAX_TOKEN_RESPONSE: u64 = 1 << 20;
+
 /// Redirects a token request may follow: 307 and 308 on the token endpoint's own origin.
 const MAX_TOKEN_REDIRECTS: u32 = 5;
 
@@ -124,13 +127,20 @@ pub(crate) async fn request_token_body(
         }
         target = next;
     };
+    let mut resp = resp;
     let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.map_err(|e| {
-        TokenError::new(format!(
-            "cannot read the token response: {}",
-            e.without_url()
-        ))
-    })?;
+    let bytes = crate::response::read_limited(&mut resp, MAX_TOKEN_RESPONSE)
+        .await
+        .map_err(|e| match e {
+            crate::response::ReadError::TooLarge => TokenError::with_status(
+                format!("the token response is larger than {MAX_TOKEN_RESPONSE} bytes"),
+                status,
+            ),
+            crate::response::ReadError::Transport(e) => TokenError::new(format!(
+                "cannot read the token response: {}",
+                e.without_url()
+            )),
+        })?;
     parse_token_response(status, &bytes)
 }
 
