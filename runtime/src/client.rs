@@ -48,7 +48,12 @@ pub(crate) struct Inner {
     pub(crate) max_redirects: u32,
     /// The largest response body read into memory.
     pub(crate) max_response_bytes: u64,
+    /// The shortest wait between two polls of a polling trigger.
+    pub(crate) min_poll_interval: Duration,
 }
+
+/// The default [`ClientBuilder::min_poll_interval`]: 1 s.
+pub const DEFAULT_MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// The default [`ClientBuilder::max_response_bytes`]: 32 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 << 20;
@@ -107,6 +112,7 @@ pub struct ClientBuilder {
     cross_origin: CrossOrigin,
     max_redirects: u32,
     max_response_bytes: u64,
+    min_poll_interval: Duration,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -205,6 +211,7 @@ impl ClientBuilder {
                 )));
             }
         }
+        check_duration("the minimum poll interval", self.min_poll_interval, true)?;
         if self.max_response_bytes == 0 {
             return Err(BuildError("a maximum response size of 0 bytes".into()));
         }
@@ -297,6 +304,13 @@ impl ClientBuilder {
         self.max_response_bytes = n;
         self
     }
+    /// The shortest wait of a polling trigger ([`crate::triggers::poll`]) after a poll that
+    /// found nothing new (202, 204), whatever `Retry-After` or the caller's interval say
+    /// (default [`DEFAULT_MIN_POLL_INTERVAL`], 1 s; at most a year).
+    pub fn min_poll_interval(mut self, d: Duration) -> Self {
+        self.min_poll_interval = d;
+        self
+    }
     /// Use this reqwest client (its own timeouts and TLS settings apply). Build it from
     /// [`reqwest_client_builder`] so that it does not follow redirects by itself.
     pub fn reqwest_client(mut self, c: reqwest::Client) -> Self {
@@ -348,6 +362,7 @@ impl ClientBuilder {
                 cross_origin: self.cross_origin,
                 max_redirects: self.max_redirects,
                 max_response_bytes: self.max_response_bytes,
+                min_poll_interval: self.min_poll_interval,
             }),
         })
     }
@@ -372,6 +387,7 @@ impl Client {
             cross_origin: CrossOrigin::default(),
             max_redirects: 10,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            min_poll_interval: DEFAULT_MIN_POLL_INTERVAL,
         }
     }
 

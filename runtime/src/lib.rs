@@ -31,7 +31,7 @@ mod fuzz;
 pub use auth::{ApiKeyLocation, Credential, Secret};
 pub use client::{
     reqwest_client_builder, BuildError, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
-    MAX_ATTEMPTS, MAX_DURATION,
+    DEFAULT_MIN_POLL_INTERVAL, MAX_ATTEMPTS, MAX_DURATION,
 };
 pub use error::{ApiError, Error};
 pub use hook::{Hook, RequestParts, ResponseParts};

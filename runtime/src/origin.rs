@@ -40,6 +40,8 @@ pub enum Refusal {
         /// The limit.
         limit: u32,
     },
+    /// A next link or cursor leads back to a page already fetched (A → B → A).
+    Cycle,
 }
 
 impl fmt::Display for Refusal {
@@ -55,6 +57,7 @@ impl fmt::Display for Refusal {
                 )
             }
             Refusal::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
+            Refusal::Cycle => f.write_str("the next page leads back to a page already fetched"),
         }
     }
 }

@@ -152,6 +152,11 @@ impl<'c> Request<'c> {
         r
     }
 
+    /// The client this request goes through.
+    pub(crate) fn client(&self) -> &'c Client {
+        self.client
+    }
+
     /// A GET to `url` with this request's client, security, headers and cookies (no query,
     /// no body): the next page, the next poll.
     pub(crate) fn follow(&self, url: url::Url) -> Request<'c> {
