@@ -60,10 +60,23 @@ impl RateLimiter {
     }
 
     /// Waits until a request may go.
+    ///
+    /// Cancel-safe: a caller dropped while waiting gives its reservation back, so callers
+    /// that gave up do not delay the next ones.
     pub(crate) async fn acquire(&self) {
         let wait = self.reserve();
-        if !wait.is_zero() {
-            tokio::time::sleep(wait).await;
+        if wait.is_zero() {
+            return;
+        }
+        let mut refund = Refund(Some(self));
+        tokio::time::sleep(wait).await;
+        refund.0 = None;
+    }
+
+    /// Gives a reserved token back.
+    fn release(&self) {
+        if let Ok(mut b) = self.bucket.lock() {
+            b.tokens = (b.tokens + 1.0).min(f64::from(self.limit.requests));
         }
     }
 
@@ -85,6 +98,17 @@ impl RateLimiter {
                 return Duration::ZERO;
             }
             Duration::try_from_secs_f64(-b.tokens / per_sec).unwrap_or(MAX_WAIT)
+        }
+    }
+}
+
+/// Returns the reservation of a waiter dropped before its turn.
+struct Refund<'a>(Option<&'a RateLimiter>);
+
+impl Drop for Refund<'_> {
+    fn drop(&mut self) {
+        if let Some(l) = self.0 {
+            l.release();
         }
     }
 }

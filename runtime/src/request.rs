@@ -521,6 +521,8 @@ impl<'c> Request<'c> {
             creds,
             with_credentials,
             stream,
+            started: Instant::now(),
+            attempts: 0,
         };
         let call = async move {
             let mut tokens = bearer_tokens(&providers).await?;
@@ -536,6 +538,18 @@ impl<'c> Request<'c> {
             let Some(body) = spare else {
                 return Ok(resp);
             };
+            // The resend after the refresh is one more attempt of the same budget.
+            let policy = wire
+                .client
+                .inner
+                .retry
+                .as_ref()
+                .filter(|p| p.allows(&wire.method));
+            if let Some(p) = policy {
+                if wire.attempts >= p.max_attempts || wire.started.elapsed() >= p.max_total {
+                    return Ok(resp);
+                }
+            }
             tracing::debug!("401 with a provider token: refreshing and sending once more");
             for (p, t) in providers.iter().zip(&tokens) {
                 p.invalidate(t);
@@ -577,6 +591,10 @@ struct Wire<'a> {
     with_credentials: bool,
     /// Leave the final body unread ([`Request::download`]).
     stream: bool,
+    /// The retry budget covers the whole call (the resend after a 401 refresh included):
+    /// when it began and the attempts made so far.
+    started: Instant,
+    attempts: u32,
 }
 
 /// Statuses the runtime follows as redirects.
@@ -594,9 +612,9 @@ impl Wire<'_> {
         let inner = &self.client.inner;
         let span = tracing::Span::current();
         let policy = inner.retry.as_ref().filter(|p| p.allows(&self.method));
-        let started = Instant::now();
-        let mut attempt = 1u32;
         loop {
+            self.attempts += 1;
+            let attempt = self.attempts;
             let spare = match policy {
                 Some(p) if attempt < p.max_attempts => body.try_clone(),
                 _ => None,
@@ -621,12 +639,11 @@ impl Wire<'_> {
                 Err(Error::Transport(_) | Error::Timeout) => p.delay(attempt, None),
                 _ => return result,
             };
-            if started.elapsed().saturating_add(delay) > p.max_total {
+            if self.started.elapsed().saturating_add(delay) > p.max_total {
                 return result;
             }
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
-            attempt += 1;
             body = next;
         }
     }
