@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     pub(crate) max_response_bytes: u64,
     /// The shortest wait between two polls of a polling trigger.
     pub(crate) min_poll_interval: Duration,
+    /// Sent with every request to a trusted origin that does not set them itself.
+    pub(crate) default_headers: HeaderMap,
 }
 
 /// The default [`ClientBuilder::min_poll_interval`]: 1 s.
@@ -259,7 +261,10 @@ impl ClientBuilder {
         self.credentials.insert(scheme.into(), c);
         self
     }
-    /// A header sent with every request.
+    /// A header sent with every request to a trusted origin (the base URL's and those of
+    /// [`ClientBuilder::trusted_origin`]) that does not set it itself; added by the runtime,
+    /// so it works with [`ClientBuilder::reqwest_client`] too. An invalid name or value is
+    /// refused by [`ClientBuilder::build`].
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -328,25 +333,24 @@ impl ClientBuilder {
         for t in &self.trusted {
             trusted.push(parse_http("trusted origin", t, "")?.origin());
         }
+        // Default headers are added by the runtime (not reqwest), so they work with a client
+        // of your own too, and only on trusted origins.
+        let mut default_headers = HeaderMap::new();
+        for (k, v) in &self.headers {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| BuildError(format!("invalid header name `{k}`")))?;
+            let value = HeaderValue::from_str(v)
+                .map_err(|_| BuildError(format!("invalid value for header `{k}`")))?;
+            default_headers.insert(name, value);
+        }
         let http = match self.http {
             Some(h) => h,
-            None => {
-                let mut headers = HeaderMap::new();
-                for (k, v) in &self.headers {
-                    let name = HeaderName::from_bytes(k.as_bytes())
-                        .map_err(|_| BuildError(format!("invalid header name `{k}`")))?;
-                    let value = HeaderValue::from_str(v)
-                        .map_err(|_| BuildError(format!("invalid value for header `{k}`")))?;
-                    headers.insert(name, value);
-                }
-                reqwest_client_builder()
-                    .timeout(self.timeout)
-                    .connect_timeout(self.connect_timeout)
-                    .user_agent(self.user_agent)
-                    .default_headers(headers)
-                    .build()
-                    .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?
-            }
+            None => reqwest_client_builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent)
+                .build()
+                .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?,
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -363,6 +367,7 @@ impl ClientBuilder {
                 max_redirects: self.max_redirects,
                 max_response_bytes: self.max_response_bytes,
                 min_poll_interval: self.min_poll_interval,
+                default_headers,
             }),
         })
     }

@@ -738,6 +738,12 @@ impl Wire<'_> {
         } else {
             None
         };
+        // Userinfo is never sent (hyper drops it) and must not reach connection-pool keys
+        // or their logs.
+        if !url.username().is_empty() || url.password().is_some() {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
         for (n, v) in &self.headers {
             headers.append(n.clone(), v.clone());
@@ -792,6 +798,15 @@ impl Wire<'_> {
         };
         if let Some(ct) = content_type {
             headers.insert(http::header::CONTENT_TYPE, ct);
+        }
+        // The client's default headers, where the request has not set them (as reqwest's
+        // own default headers would be), on trusted origins only.
+        if with_credentials {
+            for (n, v) in &inner.default_headers {
+                if !headers.contains_key(n) {
+                    headers.insert(n.clone(), v.clone());
+                }
+            }
         }
         let (method, url, body) = if inner.hooks.is_empty() {
             (method, url, body)

@@ -489,10 +489,16 @@ async fn no_secret_in_debug_errors_or_tracing() {
         "{}/v1?sig=qs-Zq7-query",
         base.replace("http://", "http://user:pw-Zq7-userinfo@")
     );
-    let builder = Client::builder(&userinfo);
+    let builder = Client::builder(&userinfo).hook(Logging(hook_log.clone()));
     shown(&mut out, &builder);
     let c = builder.build().unwrap();
     shown(&mut out, &c);
+    // Hooks see the request URL; its Debug output redacts the userinfo and the query.
+    let r = c.request(Method::GET, "/x").send::<()>().await;
+    match r {
+        Ok(r) => shown(&mut out, &r),
+        Err(e) => shown_err(&mut out, &e),
+    }
     shown(
         &mut out,
         &c.with_credential("bearer", Credential::bearer(BEARER)),

@@ -465,3 +465,59 @@ async fn token_endpoint_redirect_to_another_host_is_refused() {
         assert!(b_log.lock().unwrap().is_empty(), "{status}");
     }
 }
+
+#[tokio::test]
+async fn default_headers_with_a_custom_client_and_only_on_trusted_origins() {
+    let (b, b_log) = other().await;
+    let (a, a_log) = pages_api(&b, false).await;
+    let custom = connectorkit::reqwest_client_builder().build().unwrap();
+    let c = Client::builder(&a)
+        .reqwest_client(custom)
+        .default_header("x-tenant", "t-Zq9-tenant")
+        .cross_origin(CrossOrigin::FollowWithoutCredentials)
+        .build()
+        .unwrap();
+    let pages: Vec<_> = tokio::time::timeout(
+        DEADLINE,
+        next_link_pages(c.request(Method::GET, "/pages"), decode, |p: &Page| {
+            p.next_link.clone()
+        })
+        .collect(),
+    )
+    .await
+    .unwrap();
+    assert!(pages.iter().all(Result::is_ok), "{pages:?}");
+    {
+        let seen = a_log.lock().unwrap();
+        assert!(seen[0]
+            .headers
+            .iter()
+            .any(|(k, v)| k == "x-tenant" && v == "t-Zq9-tenant"));
+        let other = b_log.lock().unwrap();
+        assert_eq!(other.len(), 1);
+        assert!(!other[0].has_secret(), "{other:?}");
+    }
+    // A header the request sets itself wins over the default.
+    let r = tokio::time::timeout(
+        DEADLINE,
+        c.request(Method::GET, "/pages")
+            .header("x-tenant", "mine")
+            .send::<serde_json::Value>(),
+    )
+    .await
+    .unwrap();
+    assert!(r.is_ok());
+    let seen = a_log.lock().unwrap();
+    let last = seen.last().unwrap();
+    let tenants: Vec<_> = last
+        .headers
+        .iter()
+        .filter(|(k, _)| k == "x-tenant")
+        .collect();
+    assert_eq!(tenants.len(), 1);
+    assert_eq!(tenants[0].1, "mine");
+    assert!(Client::builder(&a)
+        .default_header("bad name", "v")
+        .build()
+        .is_err());
+}
