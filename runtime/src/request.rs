@@ -666,20 +666,18 @@ impl Wire<'_> {
                 Some((m, u)) => (m.clone(), u.clone()),
                 None => (self.method.clone(), self.url.clone()),
             };
-            let https = url.scheme() == "https";
             let resp = self
-                .send_hop(
-                    method.clone(),
-                    url.clone(),
-                    body,
-                    tokens,
-                    with_credentials,
-                    attempt,
-                )
+                .send_hop(method, url, body, tokens, with_credentials, attempt)
                 .await?;
             if max == 0 || !is_redirect(resp.status()) {
                 return Ok(resp);
             }
+            // Only redirects need the hop's method and URL again.
+            let (method, url) = match &hop {
+                Some((m, u)) => (m.clone(), u),
+                None => (self.method.clone(), &self.url),
+            };
+            let https = url.scheme() == "https";
             let Some(next) = resp
                 .headers()
                 .get(http::header::LOCATION)
