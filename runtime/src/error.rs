@@ -87,6 +87,16 @@ pub enum Error<E = serde_json::Value> {
     InvalidRequest(String),
     /// No access token could be had from the token provider.
     Auth(crate::oauth::TokenError),
+    /// A URL a server named (a next link, a `Location`, a redirect) was refused by the
+    /// origin policy (see [`crate::CrossOrigin`]).
+    Refused(crate::origin::Refusal),
+    /// The response body is larger than the client's limit
+    /// ([`crate::ClientBuilder::max_response_bytes`]); use [`crate::Request::download`] to
+    /// stream large bodies.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
 }
 
 impl<E> Error<E> {
@@ -124,6 +134,13 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             ),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Auth(e) => write!(f, "cannot get an access token: {e}"),
+            Error::Refused(r) => write!(f, "refused: {r}"),
+            Error::TooLarge { limit } => {
+                write!(
+                    f,
+                    "the response body is larger than the limit ({limit} bytes)"
+                )
+            }
         }
     }
 }

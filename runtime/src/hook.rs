@@ -31,13 +31,10 @@ pub struct RequestParts {
 
 impl fmt::Debug for RequestParts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut url = self.url.clone();
-        if url.query().is_some() {
-            url.set_query(Some("[redacted]"));
-        }
+        let url = crate::origin::redact_url(&self.url);
         f.debug_struct("RequestParts")
             .field("method", &self.method)
-            .field("url", &url.as_str())
+            .field("url", &url)
             .field("headers", &redacted_headers(&self.headers))
             .field("path_template", &self.path_template)
             .field("attempt", &self.attempt)

@@ -14,6 +14,7 @@ mod error;
 mod hook;
 mod multipart;
 pub mod oauth;
+mod origin;
 pub mod pagination;
 mod params;
 mod rate_limit;
@@ -24,8 +25,14 @@ mod string_enum;
 pub mod triggers;
 mod types;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use auth::{ApiKeyLocation, Credential, Secret};
-pub use client::{BuildError, Client, ClientBuilder};
+pub use client::{
+    reqwest_client_builder, BuildError, Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MIN_POLL_INTERVAL, MAX_ATTEMPTS, MAX_DURATION,
+};
 pub use error::{ApiError, Error};
 pub use hook::{Hook, RequestParts, ResponseParts};
 pub use multipart::Multipart;
@@ -34,10 +41,11 @@ pub use oauth::{
     OAuthTemplates, RefreshTokenProvider, StaticToken, StoredToken, TokenError, TokenProvider,
     TokenStore,
 };
+pub use origin::{CrossOrigin, Refusal};
 pub use params::ParamStyle;
 pub use rate_limit::RateLimit;
 pub use request::Request;
-pub use response::Response;
+pub use response::{Download, Response};
 pub use retry::RetryPolicy;
 pub use types::{server_url, Base64, Date, DateTime, Uuid};
 

@@ -1,13 +1,16 @@
 //! Lists over several pages as `Stream`s: `x-ms-pageable` next links, RFC 8288 `Link`
 //! headers, and cursor / next-token fields.
 //!
-//! Each page stream ends after the last page or after yielding its first error. A link that
-//! points back at the page just fetched ends the stream (no endless loops on bad servers).
+//! Each page stream ends after the last page or after yielding its first error. A link (or
+//! cursor) that points back at the page just fetched ends the stream; one that leads back to
+//! any earlier page yields [`Error::Refused`] ([`crate::Refusal::Cycle`]) and ends it: pagers
+//! remember every URL and cursor they have visited, so no bad server makes them loop.
 
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
 
 use crate::error::Error;
+use crate::origin::Refusal;
 use crate::request::Request;
 use crate::response::Response;
 
@@ -23,12 +26,16 @@ where
     E: Send + 'c,
     L: Fn(&http::HeaderMap, &T) -> Option<String> + Send + Sync + Copy + 'c,
 {
-    stream::unfold(Some(first), move |step| async move {
-        let req = step?;
+    let visited = std::collections::HashSet::<url::Url>::new();
+    stream::unfold(Some((first, visited)), move |step| async move {
+        let (req, mut visited) = step?;
         let current = match req.target_url() {
             Ok(u) => u,
             Err(e) => return Some((Err(Error::InvalidRequest(e)), None)),
         };
+        if !visited.insert(current.clone()) {
+            return Some((Err(Error::Refused(Refusal::Cycle)), None));
+        }
         let template = req.follow(current.clone());
         let resp = match req.send::<E>().await {
             Ok(r) => r,
@@ -40,13 +47,20 @@ where
             Ok(p) => p,
             Err(e) => return Some((Err(e), None)),
         };
-        let next = link(&headers, &page)
-            .filter(|l| !l.trim().is_empty())
-            .and_then(|l| current.join(l.trim()).ok())
-            .filter(|u| *u != current);
-        let step = next.map(|u| template.follow(u));
+        let next = resolve_next(&current, link(&headers, &page).as_deref());
+        let step = next.map(|u| (template.follow(u), visited));
         Some((Ok(page), step))
     })
+}
+
+/// The next page's URL: `link` (absolute or relative to `current`), unless it is empty,
+/// unparsable or `current` itself.
+pub(crate) fn resolve_next(current: &url::Url, link: Option<&str>) -> Option<url::Url> {
+    let l = link?.trim();
+    if l.is_empty() {
+        return None;
+    }
+    current.join(l).ok().filter(|u| u != current)
 }
 
 /// `x-ms-pageable` / nextLink style: follows `next_link(&page)` (absolute or relative to the
@@ -94,22 +108,28 @@ where
     E: Send + 'c,
     F: Fn(Option<String>) -> Request<'c> + Send + 'c,
 {
+    let seen = std::collections::HashSet::<String>::new();
     stream::unfold(
-        (Some(None::<String>), request),
-        move |(cursor, request)| async move {
+        (Some(None::<String>), request, seen),
+        move |(cursor, request, mut seen)| async move {
             let cursor = cursor?;
+            if let Some(c) = &cursor {
+                if !seen.insert(c.clone()) {
+                    return Some((Err(Error::Refused(Refusal::Cycle)), (None, request, seen)));
+                }
+            }
             let resp = match request(cursor.clone()).send::<E>().await {
                 Ok(r) => r,
-                Err(e) => return Some((Err(e), (None, request))),
+                Err(e) => return Some((Err(e), (None, request, seen))),
             };
             let page = match decode(resp) {
                 Ok(p) => p,
-                Err(e) => return Some((Err(e), (None, request))),
+                Err(e) => return Some((Err(e), (None, request, seen))),
             };
             let next = next_cursor(&page)
                 .filter(|c| !c.is_empty())
                 .filter(|c| Some(c) != cursor.as_ref());
-            Some((Ok(page), (next.map(Some), request)))
+            Some((Ok(page), (next.map(Some), request, seen)))
         },
     )
 }

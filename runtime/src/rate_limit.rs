@@ -4,7 +4,11 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// A request quota: `requests` per `window`, with bursts of up to `requests`.
+/// The longest a rate-limit wait can be computed as (a bound, not a setting).
+const MAX_WAIT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// A request quota: `requests` per `window`, with bursts of up to `requests`. A window over
+/// a year is refused by [`crate::ClientBuilder::build`].
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimit {
     pub(crate) requests: u32,
@@ -56,10 +60,32 @@ impl RateLimiter {
     }
 
     /// Waits until a request may go.
+    ///
+    /// Cancel-safe: a caller dropped while waiting gives its reservation back, so callers
+    /// that gave up do not delay the next ones.
     pub(crate) async fn acquire(&self) {
-        let wait = {
+        let wait = self.reserve();
+        if wait.is_zero() {
+            return;
+        }
+        let mut refund = Refund(Some(self));
+        tokio::time::sleep(wait).await;
+        refund.0 = None;
+    }
+
+    /// Gives a reserved token back.
+    fn release(&self) {
+        if let Ok(mut b) = self.bucket.lock() {
+            b.tokens = (b.tokens + 1.0).min(f64::from(self.limit.requests));
+        }
+    }
+
+    /// Takes a token, possibly not yet there: how long until it is (saturating; at most
+    /// one window per waiter ahead).
+    pub(crate) fn reserve(&self) -> Duration {
+        {
             let Ok(mut b) = self.bucket.lock() else {
-                return;
+                return Duration::ZERO;
             };
             let capacity = f64::from(self.limit.requests);
             let per_sec = capacity / self.limit.window.as_secs_f64();
@@ -68,12 +94,22 @@ impl RateLimiter {
             b.tokens = (b.tokens + refill).min(capacity);
             b.last = now;
             b.tokens -= 1.0;
-            if b.tokens >= 0.0 {
-                return;
+            if b.tokens >= 0.0 || !per_sec.is_normal() {
+                return Duration::ZERO;
             }
-            Duration::from_secs_f64(-b.tokens / per_sec)
-        };
-        tokio::time::sleep(wait).await;
+            Duration::try_from_secs_f64(-b.tokens / per_sec).unwrap_or(MAX_WAIT)
+        }
+    }
+}
+
+/// Returns the reservation of a waiter dropped before its turn.
+struct Refund<'a>(Option<&'a RateLimiter>);
+
+impl Drop for Refund<'_> {
+    fn drop(&mut self) {
+        if let Some(l) = self.0 {
+            l.release();
+        }
     }
 }
 

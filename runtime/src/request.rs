@@ -17,8 +17,9 @@ use crate::error::Error;
 use crate::hook::{RequestParts, ResponseParts};
 use crate::multipart::Multipart;
 use crate::oauth::TokenProvider;
+use crate::origin::{self, CrossOrigin, Refusal};
 use crate::params::{self, ParamStyle};
-use crate::response::Response;
+use crate::response::{read_limited, Download, ReadError, Response};
 use crate::retry;
 
 /// Everything but RFC 3986 unreserved characters is encoded in path segments.
@@ -32,11 +33,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 enum Body {
     #[default]
     None,
-    Json(Vec<u8>),
-    Form(String),
+    Json(Bytes),
+    Form(Bytes),
     Multipart(Multipart),
     Bytes(String, Bytes),
-    Text(String, String),
+    Text(String, Bytes),
 }
 
 impl Body {
@@ -44,13 +45,12 @@ impl Body {
     fn into_bytes(self) -> Option<Bytes> {
         match self {
             Body::None | Body::Multipart(_) => None,
-            Body::Json(v) => Some(Bytes::from(v)),
-            Body::Form(s) | Body::Text(_, s) => Some(Bytes::from(s)),
-            Body::Bytes(_, b) => Some(b),
+            Body::Json(b) | Body::Form(b) | Body::Bytes(_, b) | Body::Text(_, b) => Some(b),
         }
     }
 
-    /// A copy for sending again; multipart bodies are streams and cannot be resent.
+    /// A copy for sending again (cheap: the bytes are shared); multipart bodies are streams
+    /// and cannot be resent.
     fn try_clone(&self) -> Option<Body> {
         Some(match self {
             Body::None => Body::None,
@@ -80,6 +80,18 @@ pub struct Request<'c> {
     always: &'static [&'static str],
     body: Body,
     error: Option<String>,
+    /// Whether the URL this one was found in (a page, a poll) was `https`: a link from it
+    /// to `http` is a downgrade.
+    referrer_https: bool,
+}
+
+/// The credentials of one request, kept apart from its parameters: they are put on the
+/// wire only for trusted origins.
+#[derive(Default)]
+struct Creds {
+    headers: Vec<(HeaderName, HeaderValue)>,
+    query: Vec<(String, String)>,
+    cookies: Vec<String>,
 }
 
 fn check_value(what: &str, name: &str, value: &str) -> Result<(), String> {
@@ -122,6 +134,7 @@ impl<'c> Request<'c> {
             always: &[],
             body: Body::None,
             error: None,
+            referrer_https: false,
         }
     }
 
@@ -137,6 +150,11 @@ impl<'c> Request<'c> {
             Err(e) => r.error = Some(format!("invalid URL: {e}")),
         }
         r
+    }
+
+    /// The client this request goes through.
+    pub(crate) fn client(&self) -> &'c Client {
+        self.client
     }
 
     /// A GET to `url` with this request's client, security, headers and cookies (no query,
@@ -155,6 +173,11 @@ impl<'c> Request<'c> {
             always: self.always,
             body: Body::None,
             error: self.error.clone(),
+            referrer_https: self.referrer_https
+                || self
+                    .absolute
+                    .as_ref()
+                    .is_some_and(|u| u.scheme() == "https"),
         }
     }
 
@@ -325,7 +348,7 @@ impl<'c> Request<'c> {
     pub fn json(mut self, body: &(impl Serialize + ?Sized)) -> Self {
         match serde_json::to_vec(body) {
             Ok(b) => {
-                self.body = Body::Json(b);
+                self.body = Body::Json(Bytes::from(b));
                 self
             }
             Err(e) => self.fail(format!("cannot serialize the JSON body: {e}")),
@@ -336,7 +359,7 @@ impl<'c> Request<'c> {
     pub fn form(mut self, body: &(impl Serialize + ?Sized)) -> Self {
         match serde_urlencoded::to_string(body) {
             Ok(b) => {
-                self.body = Body::Form(b);
+                self.body = Body::Form(Bytes::from(b));
                 self
             }
             Err(e) => self.fail(format!("cannot serialize the form body: {e}")),
@@ -357,12 +380,14 @@ impl<'c> Request<'c> {
 
     /// A text body with this content type.
     pub fn body_text(mut self, content_type: &str, body: impl Into<String>) -> Self {
-        self.body = Body::Text(content_type.to_string(), body.into());
+        self.body = Body::Text(content_type.to_string(), Bytes::from(body.into()));
         self
     }
 
-    /// Puts static credentials on the request; returns the token providers still to ask.
-    fn apply_security(&mut self) -> Vec<Arc<dyn TokenProvider>> {
+    /// The static credentials of the chosen security alternative, and the token providers
+    /// still to ask; an invalid credential is recorded as the request's error.
+    fn apply_security(&mut self) -> (Creds, Vec<Arc<dyn TokenProvider>>) {
+        let mut out = Creds::default();
         let mut providers = Vec::new();
         let creds = &self.client.inner.credentials;
         let chosen = self
@@ -387,7 +412,7 @@ impl<'c> Request<'c> {
                             HeaderValue::from_str(value.expose()),
                         ) {
                             v.set_sensitive(true);
-                            self.headers.push((n, v));
+                            out.headers.push((n, v));
                         } else {
                             self.error.get_or_insert(format!(
                                 "the credential of `{scheme}` is not a valid header"
@@ -395,7 +420,7 @@ impl<'c> Request<'c> {
                         }
                     }
                     ApiKeyLocation::Query => {
-                        self.query.push((name.clone(), value.expose().to_string()))
+                        out.query.push((name.clone(), value.expose().to_string()))
                     }
                     ApiKeyLocation::Cookie => {
                         if check_value("cookie", name, value.expose()).is_err() {
@@ -403,13 +428,13 @@ impl<'c> Request<'c> {
                                 "the credential of `{scheme}` is not a valid cookie"
                             ));
                         } else {
-                            self.cookies.push(format!("{name}={}", value.expose()));
+                            out.cookies.push(format!("{name}={}", value.expose()));
                         }
                     }
                 },
                 Credential::Basic { .. } | Credential::Bearer(_) => {
                     match self.client.inner.authorization.get(*scheme) {
-                        Some(v) => self.headers.push((http::header::AUTHORIZATION, v.clone())),
+                        Some(v) => out.headers.push((http::header::AUTHORIZATION, v.clone())),
                         None => {
                             self.error.get_or_insert(format!(
                                 "the credential of `{scheme}` is not a valid header"
@@ -420,19 +445,63 @@ impl<'c> Request<'c> {
                 Credential::TokenProvider(p) => providers.push(p.clone()),
             }
         }
-        providers
+        (out, providers)
+    }
+
+    /// Whether this request may carry credentials, under the origin policy: always for a
+    /// path on the base URL; for a URL a server named, when its origin is trusted (else
+    /// refused or sent bare, as the client says); never a downgrade to `http`.
+    fn credentials_allowed<E>(&self, url: &url::Url) -> Result<bool, Error<E>> {
+        if self.absolute.is_none() {
+            return Ok(true);
+        }
+        let inner = &self.client.inner;
+        let from_https = self.referrer_https || inner.base_url.scheme() == "https";
+        if origin::downgrade(from_https, url) {
+            return Err(Error::Refused(Refusal::Downgrade {
+                origin: origin::show(url),
+            }));
+        }
+        if inner.trusts(url) {
+            return Ok(true);
+        }
+        match inner.cross_origin {
+            CrossOrigin::FollowWithoutCredentials => Ok(false),
+            _ => Err(Error::Refused(Refusal::CrossOrigin {
+                origin: origin::show(url),
+            })),
+        }
     }
 
     /// Sends the request and reads the whole response.
     ///
     /// With a token provider, a 401 drops the token, gets a fresh one and sends once more
-    /// (not for multipart bodies, which cannot be resent).
-    pub async fn send<E>(mut self) -> Result<Response, Error<E>> {
-        let providers = self.apply_security();
+    /// (not for multipart bodies, which cannot be resent). Credentials go only to trusted
+    /// origins (see [`crate::CrossOrigin`]); redirects are followed under the same policy.
+    pub async fn send<E>(self) -> Result<Response, Error<E>> {
+        self.send_inner(false).await
+    }
+
+    /// Like [`Request::send`], without reading the body: it streams from the [`Download`],
+    /// with no size limit (for large downloads). Retries, the 401 refresh and redirects
+    /// work as for `send`; hooks see an empty body.
+    pub async fn download<E>(self) -> Result<Download, Error<E>> {
+        let r = self.send_inner(true).await?;
+        Download::new(r).ok_or_else(|| Error::InvalidRequest("the body was not streamed".into()))
+    }
+
+    async fn send_inner<E>(mut self, stream: bool) -> Result<Response, Error<E>> {
+        let (creds, providers) = self.apply_security();
         if let Some(e) = self.error.take() {
             return Err(Error::InvalidRequest(e));
         }
         let url = self.target_url().map_err(Error::InvalidRequest)?;
+        let with_credentials = self.credentials_allowed(&url)?;
+        let (creds, providers) = if with_credentials {
+            (creds, providers)
+        } else {
+            (Creds::default(), Vec::new())
+        };
         let body = std::mem::take(&mut self.body);
         let span = tracing::debug_span!(
             "connectorkit.request",
@@ -449,6 +518,11 @@ impl<'c> Request<'c> {
             template: self.template,
             headers: self.headers,
             cookies: self.cookies,
+            creds,
+            with_credentials,
+            stream,
+            started: Instant::now(),
+            attempts: 0,
         };
         let call = async move {
             let mut tokens = bearer_tokens(&providers).await?;
@@ -464,6 +538,18 @@ impl<'c> Request<'c> {
             let Some(body) = spare else {
                 return Ok(resp);
             };
+            // The resend after the refresh is one more attempt of the same budget.
+            let policy = wire
+                .client
+                .inner
+                .retry
+                .as_ref()
+                .filter(|p| p.allows(&wire.method));
+            if let Some(p) = policy {
+                if wire.attempts >= p.max_attempts || wire.started.elapsed() >= p.max_total {
+                    return Ok(resp);
+                }
+            }
             tracing::debug!("401 with a provider token: refreshing and sending once more");
             for (p, t) in providers.iter().zip(&tokens) {
                 p.invalidate(t);
@@ -500,6 +586,20 @@ struct Wire<'a> {
     template: &'static str,
     headers: Vec<(HeaderName, HeaderValue)>,
     cookies: Vec<String>,
+    /// Put on the wire only while `with_credentials` and the origin is trusted.
+    creds: Creds,
+    with_credentials: bool,
+    /// Leave the final body unread ([`Request::download`]).
+    stream: bool,
+    /// The retry budget covers the whole call (the resend after a 401 refresh included):
+    /// when it began and the attempts made so far.
+    started: Instant,
+    attempts: u32,
+}
+
+/// Statuses the runtime follows as redirects.
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
 }
 
 impl Wire<'_> {
@@ -512,9 +612,9 @@ impl Wire<'_> {
         let inner = &self.client.inner;
         let span = tracing::Span::current();
         let policy = inner.retry.as_ref().filter(|p| p.allows(&self.method));
-        let started = Instant::now();
-        let mut attempt = 1u32;
         loop {
+            self.attempts += 1;
+            let attempt = self.attempts;
             let spare = match policy {
                 Some(p) if attempt < p.max_attempts => body.try_clone(),
                 _ => None,
@@ -539,27 +639,128 @@ impl Wire<'_> {
                 Err(Error::Transport(_) | Error::Timeout) => p.delay(attempt, None),
                 _ => return result,
             };
-            if started.elapsed() + delay > p.max_total {
+            if self.started.elapsed().saturating_add(delay) > p.max_total {
                 return result;
             }
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
-            attempt += 1;
             body = next;
         }
     }
 
+    /// One attempt: sends, then follows redirects under the origin policy (the runtime's
+    /// own: the reqwest client follows none).
     async fn send<E>(
         &mut self,
-        body: Body,
+        mut body: Body,
         tokens: &[Secret],
         attempt: u32,
     ) -> Result<Response, Error<E>> {
+        let max = self.client.inner.max_redirects;
+        let mut hop: Option<(Method, url::Url)> = None;
+        let mut with_credentials = self.with_credentials;
+        let mut hops = 0u32;
+        loop {
+            let spare = if max > 0 { body.try_clone() } else { None };
+            let (method, url) = match &hop {
+                Some((m, u)) => (m.clone(), u.clone()),
+                None => (self.method.clone(), self.url.clone()),
+            };
+            let resp = self
+                .send_hop(method, url, body, tokens, with_credentials, attempt)
+                .await?;
+            if max == 0 || !is_redirect(resp.status()) {
+                return Ok(resp);
+            }
+            // Only redirects need the hop's method and URL again.
+            let (method, url) = match &hop {
+                Some((m, u)) => (m.clone(), u),
+                None => (self.method.clone(), &self.url),
+            };
+            let https = url.scheme() == "https";
+            let Some(next) = resp
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l.trim()).ok())
+            else {
+                return Ok(resp);
+            };
+            if hops >= max {
+                return Err(Error::Refused(Refusal::TooManyRedirects { limit: max }));
+            }
+            hops += 1;
+            if origin::downgrade(https, &next) {
+                return Err(Error::Refused(Refusal::Downgrade {
+                    origin: origin::show(&next),
+                }));
+            }
+            if with_credentials && !self.client.inner.trusts(&next) {
+                match self.client.inner.cross_origin {
+                    CrossOrigin::FollowWithoutCredentials => with_credentials = false,
+                    _ => {
+                        return Err(Error::Refused(Refusal::CrossOrigin {
+                            origin: origin::show(&next),
+                        }))
+                    }
+                }
+            }
+            let (method, next_body) = match resp.status() {
+                303 if method != Method::HEAD => (Method::GET, Body::None),
+                301 | 302 if method == Method::POST => (Method::GET, Body::None),
+                _ => match spare {
+                    Some(b) => (method, b),
+                    // A multipart body cannot be sent again: the 3xx is the answer.
+                    None => return Ok(resp),
+                },
+            };
+            tracing::debug!(status = resp.status(), hops, "following a redirect");
+            body = next_body;
+            hop = Some((method, next));
+        }
+    }
+
+    /// Sends one request (no redirects followed), with the credentials when allowed.
+    async fn send_hop<E>(
+        &mut self,
+        method: Method,
+        mut url: url::Url,
+        body: Body,
+        tokens: &[Secret],
+        with_credentials: bool,
+        attempt: u32,
+    ) -> Result<Response, Error<E>> {
         let inner = &self.client.inner;
+        let creds = if with_credentials {
+            Some(&self.creds)
+        } else {
+            None
+        };
+        // Userinfo is never sent (hyper drops it) and must not reach connection-pool keys
+        // or their logs.
+        if !url.username().is_empty() || url.password().is_some() {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
         let mut headers = HeaderMap::with_capacity(self.headers.len() + 3);
         for (n, v) in &self.headers {
             headers.append(n.clone(), v.clone());
         }
+        if let Some(c) = creds {
+            for (n, v) in &c.headers {
+                headers.append(n.clone(), v.clone());
+            }
+            if !c.query.is_empty() {
+                let present: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+                let mut pairs = url.query_pairs_mut();
+                for (k, v) in &c.query {
+                    if !present.contains(k) {
+                        pairs.append_pair(k, v);
+                    }
+                }
+            }
+        }
+        let tokens = if with_credentials { tokens } else { &[] };
         for t in tokens {
             let mut v = HeaderValue::from_str(&format!("Bearer {}", t.expose())).map_err(|_| {
                 Error::InvalidRequest("the access token is not a valid header value".into())
@@ -567,8 +768,15 @@ impl Wire<'_> {
             v.set_sensitive(true);
             headers.append(http::header::AUTHORIZATION, v);
         }
-        if !self.cookies.is_empty() {
-            let mut v = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|_| {
+        let cred_cookies = creds.map(|c| c.cookies.as_slice()).unwrap_or_default();
+        if with_credentials && !(self.cookies.is_empty() && cred_cookies.is_empty()) {
+            let all: Vec<&str> = self
+                .cookies
+                .iter()
+                .chain(cred_cookies)
+                .map(String::as_str)
+                .collect();
+            let mut v = HeaderValue::from_str(&all.join("; ")).map_err(|_| {
                 Error::InvalidRequest("a cookie is not a valid header value".into())
             })?;
             v.set_sensitive(true);
@@ -589,16 +797,25 @@ impl Wire<'_> {
         if let Some(ct) = content_type {
             headers.insert(http::header::CONTENT_TYPE, ct);
         }
+        // The client's default headers, where the request has not set them (as reqwest's
+        // own default headers would be), on trusted origins only.
+        if with_credentials {
+            for (n, v) in &inner.default_headers {
+                if !headers.contains_key(n) {
+                    headers.insert(n.clone(), v.clone());
+                }
+            }
+        }
         let (method, url, body) = if inner.hooks.is_empty() {
-            (self.method.clone(), self.url.clone(), body)
+            (method, url, body)
         } else {
             let (bytes, multipart) = match body {
                 Body::Multipart(m) => (None, Some(m)),
                 other => (other.into_bytes(), None),
             };
             let mut parts = RequestParts {
-                method: self.method.clone(),
-                url: self.url.clone(),
+                method,
+                url,
                 headers,
                 path_template: self.template,
                 attempt,
@@ -622,7 +839,7 @@ impl Wire<'_> {
             Body::Json(b) => Some(reqwest::Body::from(b)),
             Body::Form(b) => Some(reqwest::Body::from(b)),
             Body::Bytes(_, b) => Some(reqwest::Body::from(b)),
-            Body::Text(_, t) => Some(reqwest::Body::from(t)),
+            Body::Text(_, b) => Some(reqwest::Body::from(b)),
             Body::Multipart(m) => {
                 let req = inner
                     .http
@@ -648,9 +865,20 @@ impl Wire<'_> {
         let mut resp = inner.http.execute(req).await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
-        let body = resp.bytes().await.map_err(transport)?;
+        let (body, stream) = if self.stream {
+            (Bytes::new(), Some(resp))
+        } else {
+            let limit = inner.max_response_bytes;
+            let body = read_limited(&mut resp, limit).await.map_err(|e| match e {
+                ReadError::TooLarge => Error::TooLarge { limit },
+                ReadError::Transport(e) => transport(e),
+            })?;
+            (body, None)
+        };
         if inner.hooks.is_empty() {
-            return Ok(Response::new(status, headers, body));
+            let mut r = Response::new(status, headers, body);
+            r.stream = stream;
+            return Ok(r);
         }
         let mut parts = ResponseParts {
             status,
@@ -664,7 +892,9 @@ impl Wire<'_> {
         for h in &inner.hooks {
             h.on_response(&mut parts);
         }
-        Ok(Response::new(parts.status, parts.headers, parts.body))
+        let mut r = Response::new(parts.status, parts.headers, parts.body);
+        r.stream = stream;
+        Ok(r)
     }
 }
 
@@ -677,11 +907,13 @@ fn kind<E>(e: &Error<E>) -> &'static str {
         Error::Decode { .. } => "decode",
         Error::InvalidRequest(_) => "invalid request",
         Error::Auth(_) => "auth",
+        Error::Refused(_) => "refused",
+        Error::TooLarge { .. } => "too large",
     }
 }
 
 /// reqwest errors without the URL (it may hold an API key in the query).
-fn transport<E>(e: reqwest::Error) -> Error<E> {
+pub(crate) fn transport<E>(e: reqwest::Error) -> Error<E> {
     if e.is_timeout() {
         Error::Timeout
     } else {

@@ -11,6 +11,115 @@ pub struct Response {
     status: u16,
     headers: HeaderMap,
     body: Bytes,
+    /// The unread body, for [`crate::Request::download`].
+    pub(crate) stream: Option<reqwest::Response>,
+}
+
+/// Why a body could not be read whole.
+pub(crate) enum ReadError {
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+async fn next(r: &mut reqwest::Response) -> Result<Option<Bytes>, ReadError> {
+    r.chunk().await.map_err(ReadError::Transport)
+}
+
+/// Reads a body of at most `limit` bytes: refused up front when `Content-Length` says more,
+/// and as soon as more arrives. A body in one chunk is not copied.
+pub(crate) async fn read_limited(
+    resp: &mut reqwest::Response,
+    limit: u64,
+) -> Result<Bytes, ReadError> {
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return Err(ReadError::TooLarge);
+    }
+    let Some(first) = next(resp).await? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() as u64 > limit {
+        return Err(ReadError::TooLarge);
+    }
+    let Some(second) = next(resp).await? else {
+        return Ok(first);
+    };
+    let cap = resp
+        .content_length()
+        .unwrap_or(0)
+        .min(limit)
+        .max((first.len() + second.len()) as u64);
+    let mut buf = Vec::with_capacity(usize::try_from(cap).unwrap_or(usize::MAX).min(1 << 24));
+    buf.extend_from_slice(&first);
+    let mut chunk = second;
+    loop {
+        if (buf.len() + chunk.len()) as u64 > limit {
+            return Err(ReadError::TooLarge);
+        }
+        buf.extend_from_slice(&chunk);
+        match next(resp).await? {
+            Some(c) => chunk = c,
+            None => return Ok(Bytes::from(buf)),
+        }
+    }
+}
+
+/// A response whose body is read as it arrives ([`crate::Request::download`]): no size
+/// limit, nothing held in memory but the current chunk.
+pub struct Download {
+    status: u16,
+    headers: HeaderMap,
+    body: reqwest::Response,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("status", &self.status)
+            .field("headers", &crate::error::redacted_headers(&self.headers))
+            .finish()
+    }
+}
+
+impl Download {
+    pub(crate) fn new(r: Response) -> Option<Download> {
+        Some(Download {
+            status: r.status,
+            headers: r.headers,
+            body: r.stream?,
+        })
+    }
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+    /// Headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The next chunk of the body; `None` at the end.
+    pub async fn chunk<E>(&mut self) -> Result<Option<Bytes>, Error<E>> {
+        self.body.chunk().await.map_err(crate::request::transport)
+    }
+    /// The body as a stream of chunks.
+    pub fn into_stream<E>(self) -> impl futures_core::Stream<Item = Result<Bytes, Error<E>>> {
+        futures_util::stream::unfold(Some(self), |d| async move {
+            let mut d = d?;
+            match d.chunk().await {
+                Ok(Some(c)) => Some((Ok(c), Some(d))),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), None)),
+            }
+        })
+    }
+    /// Reads the rest of the body, at most `limit` bytes (an error status's body, say).
+    pub async fn bytes<E>(mut self, limit: u64) -> Result<Bytes, Error<E>> {
+        read_limited(&mut self.body, limit)
+            .await
+            .map_err(|e| match e {
+                ReadError::TooLarge => Error::TooLarge { limit },
+                ReadError::Transport(e) => crate::request::transport(e),
+            })
+    }
 }
 
 impl std::fmt::Debug for Response {
@@ -29,6 +138,7 @@ impl Response {
             status,
             headers,
             body,
+            stream: None,
         }
     }
 

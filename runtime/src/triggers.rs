@@ -156,7 +156,10 @@ const MAX_POLL_WAIT: Duration = Duration::from_secs(3600);
 /// A polling trigger per the platform's protocol: 200 with data → yields it; 202 (or 204) →
 /// nothing new. Either way the next poll goes to the `Location` header when present (the
 /// trigger state is carried in that URL), else repeats the request, after `Retry-After`
-/// (seconds or HTTP date, at most an hour) or `default_interval`. Other statuses go to
+/// (seconds or HTTP date, at most an hour) or `default_interval`. After a 202 or 204 the wait
+/// is at least the client's [`crate::ClientBuilder::min_poll_interval`] (default 1 s), so a
+/// `Retry-After: 0` or a past date does not make it spin; after data the next poll may come
+/// at once (to drain a backlog), as the stream's consumer asks for it. Other statuses go to
 /// `decode`; an error is yielded and ends the stream.
 pub fn poll<'c, T, E>(
     first: Request<'c>,
@@ -167,6 +170,7 @@ where
     T: Send + 'c,
     E: Send + 'c,
 {
+    let floor = first.client().inner.min_poll_interval;
     let template = first.target_url().map(|u| first.follow(u));
     let state = Some(Poll {
         template,
@@ -205,7 +209,8 @@ where
             }
             let status = resp.status();
             if status == 202 || status == 204 {
-                wait = Some(next_wait);
+                // Nothing new: never poll again sooner than the floor.
+                wait = Some(next_wait.max(floor));
                 continue;
             }
             let state = Poll {

@@ -4,6 +4,10 @@
 //! scenarios against axum servers on 127.0.0.1. Every secret contains the marker `Zq7`, which nothing else contains, so the
 //! check is one search over everything captured. The same capture shows that request spans
 //! carry method, path template, status and attempt.
+//!
+//! Redirects (same origin and to another host), next links and `Location`s naming another
+//! host (127.0.0.2, which must receive no secret, under both cross-origin policies) and base
+//! URLs with userinfo and a query are part of the scenarios.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,7 +25,7 @@ use connectorkit::triggers::{
     parse_verified_notification, poll, NotificationVerifier, Subscription,
 };
 use connectorkit::{
-    AuthorizationCodeFlow, Client, ClientCredentialsProvider, Credential, Error, Hook,
+    AuthorizationCodeFlow, Client, ClientCredentialsProvider, Credential, CrossOrigin, Error, Hook,
     MemoryTokenStore, Method, OAuthSettings, RefreshTokenProvider, RequestParts, ResponseParts,
     RetryPolicy, TokenProvider,
 };
@@ -54,6 +58,8 @@ struct Server {
     tokens: AtomicUsize,
     /// The first access token the API saw (it answers 401 to it once).
     rejected: Mutex<Option<String>>,
+    /// The base URL of the other host (127.0.0.2).
+    away: Mutex<String>,
 }
 
 async fn handle(State(s): State<Arc<Server>>, req: Request) -> axum::response::Response {
@@ -123,6 +129,19 @@ async fn handle(State(s): State<Arc<Server>>, req: Request) -> axum::response::R
             r
         }
         "/hooks/sub-1" => StatusCode::NO_CONTENT.into_response(),
+        "/redir-same" => (StatusCode::FOUND, [("location", "/pages?p=3")]).into_response(),
+        "/redir-away" => {
+            let to = format!("{}/steal", s.away.lock().unwrap());
+            (StatusCode::TEMPORARY_REDIRECT, [("location", to)]).into_response()
+        }
+        "/pages-away" => {
+            let to = format!("{}/steal", s.away.lock().unwrap());
+            json(serde_json::json!({"value": [9], "nextLink": to}))
+        }
+        "/poll-away" => {
+            let to = format!("{}/steal", s.away.lock().unwrap());
+            (StatusCode::ACCEPTED, [("location", to)]).into_response()
+        }
         "/poll" if query.contains("n=1") => json(serde_json::json!({"value": [7]})),
         "/poll" => {
             let mut r = StatusCode::ACCEPTED.into_response();
@@ -151,6 +170,33 @@ async fn start() -> (String, Arc<Server>) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}"), s)
+}
+
+/// The other host (127.0.0.2): records each request (method, URI, headers, body) as text.
+async fn start_away() -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = seen.clone();
+    let app = Router::new().fallback(move |req: Request| {
+        let log = log.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let body = axum::body::to_bytes(body, 1 << 20)
+                .await
+                .unwrap_or_default();
+            log.lock().unwrap().push(format!(
+                "{} {} {:?} {}",
+                parts.method,
+                parts.uri,
+                parts.headers,
+                String::from_utf8_lossy(&body)
+            ));
+            axum::Json(serde_json::json!({"value": []}))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), seen)
 }
 
 /// A hook that renders what it sees with Debug, as a logging hook would.
@@ -374,6 +420,111 @@ async fn no_secret_in_debug_errors_or_tracing() {
     .await;
     assert_eq!(polled[0].value, [7]);
     shown(&mut out, &polled);
+
+    // Redirects, next links and Locations naming another host, under both policies, and
+    // a same-origin redirect; base URLs with userinfo and a query.
+    let (away, away_seen) = start_away().await;
+    *_server.away.lock().unwrap() = away;
+    let all_creds: &[&[&str]] = &[&["bearer", "hkey", "qkey"]];
+    for policy in [CrossOrigin::Refuse, CrossOrigin::FollowWithoutCredentials] {
+        let c = Client::builder(&base)
+            .credential(
+                "hkey",
+                Credential::api_key_header("x-api-key", API_KEY_HEADER),
+            )
+            .credential("qkey", Credential::api_key_query("code", API_KEY_QUERY))
+            .credential("bearer", Credential::bearer(BEARER))
+            .cross_origin(policy)
+            .hook(Logging(hook_log.clone()))
+            .build()
+            .unwrap();
+        for path in ["/redir-same", "/redir-away"] {
+            match c
+                .request(Method::PUT, path)
+                .security(all_creds)
+                .json(&serde_json::json!({"a": 1}))
+                .send::<serde_json::Value>()
+                .await
+            {
+                Ok(r) => shown(&mut out, &r),
+                Err(e) => shown_err(&mut out, &e),
+            }
+        }
+        let pages: Vec<_> = next_link_pages(
+            c.request(Method::GET, "/pages-away").security(all_creds),
+            decode,
+            |p: &Page| p.next_link.clone(),
+        )
+        .collect()
+        .await;
+        shown(&mut out, &pages);
+        let polled: Vec<_> = poll(
+            c.request(Method::GET, "/poll-away").security(all_creds),
+            decode,
+            Duration::from_millis(10),
+        )
+        .take(1)
+        .collect()
+        .await;
+        shown(&mut out, &polled);
+        let sub = Subscription::new(
+            Some(format!("{}/hooks/1", _server.away.lock().unwrap())),
+            None,
+            serde_json::Value::Null,
+        );
+        if let Err(e) = sub.unsubscribe::<serde_json::Value>(&c, all_creds).await {
+            shown_err(&mut out, &e);
+        }
+    }
+    {
+        let seen = away_seen.lock().unwrap();
+        // Followed without credentials: the redirect, the next link, the poll, the DELETE.
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        for s in seen.iter() {
+            assert!(!s.contains(MARK), "the other host received a secret: {s}");
+            assert!(!s.contains("referer"), "{s}");
+        }
+    }
+    let userinfo = format!(
+        "{}/v1?sig=qs-Zq7-query",
+        base.replace("http://", "http://user:pw-Zq7-userinfo@")
+    );
+    let builder = Client::builder(&userinfo).hook(Logging(hook_log.clone()));
+    shown(&mut out, &builder);
+    let c = builder.build().unwrap();
+    shown(&mut out, &c);
+    // Hooks see the request URL; its Debug output redacts the userinfo and the query.
+    let r = c.request(Method::GET, "/x").send::<()>().await;
+    match r {
+        Ok(r) => shown(&mut out, &r),
+        Err(e) => shown_err(&mut out, &e),
+    }
+    shown(
+        &mut out,
+        &c.with_credential("bearer", Credential::bearer(BEARER)),
+    );
+    let e = c
+        .request_url(Method::GET, "http://127.0.0.2:1/x")
+        .send::<()>()
+        .await
+        .unwrap_err();
+    shown_err(&mut out, &e);
+    for bad in [
+        "http://user:pw-Zq7-userinfo@[::1/v1?sig=qs-Zq7-query",
+        "user:pw-Zq7-userinfo@host/v1?sig=qs-Zq7-query",
+        "http://u:pw-Zq7@127.0.0.1:99999/?k=Zq7",
+    ] {
+        let e = Client::builder(bad).build().unwrap_err();
+        shown(&mut out, &e);
+        out.push(e.to_string());
+        let e = c.with_base_url(bad).unwrap_err();
+        out.push(format!("{e} / {e:?}"));
+        let e = Client::builder(&base)
+            .trusted_origin(bad)
+            .build()
+            .unwrap_err();
+        out.push(format!("{e} / {e:?}"));
+    }
 
     out.extend(hook_log.lock().unwrap().iter().cloned());
     let traced = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::auth::Secret;
-use crate::oauth::endpoint::TokenResponse;
+use crate::oauth::endpoint::{TokenResponse, MAX_TOKEN_LIFETIME};
 use crate::oauth::store::{StoredToken, TokenStore};
 use crate::oauth::TokenError;
 
@@ -16,21 +16,46 @@ struct Cached {
     refresh_at: Option<Instant>,
 }
 
+/// How long a failed token fetch is reported to new callers before the next attempt.
+pub(crate) const FAILURE_BACKOFF: Duration = Duration::from_millis(500);
+
+/// The outcome of the last fetch, when it failed.
+struct Failure {
+    error: TokenError,
+    at: Instant,
+    /// The value of `fetches` once this fetch ended.
+    fetch: u64,
+}
+
 /// Callers that find no valid token queue on `gate`; the first fetches, the others then
 /// find the fresh token: 100 concurrent calls on an expired token make one token request.
+/// A failed fetch is shared the same way: every caller that waited on it gets its error,
+/// and new callers get it too for [`FAILURE_BACKOFF`], before the next attempt.
 #[derive(Default)]
 pub(crate) struct TokenCache {
     current: Mutex<Option<Cached>>,
     refresh_token: Mutex<Option<Secret>>,
     store: Option<Arc<dyn TokenStore>>,
-    /// Whether the store has been read (under `gate`).
+    /// Whether the store has been read (under `gate`; set once a load has completed, so a
+    /// cancelled load is tried again).
     loaded: std::sync::atomic::AtomicBool,
     gate: tokio::sync::Mutex<()>,
+    /// Fetches ended (successful or not).
+    fetches: std::sync::atomic::AtomicU64,
+    failure: Mutex<Option<Failure>>,
 }
 
 /// Refresh a minute early, or at half the lifetime for short-lived tokens.
 fn margin(lifetime: Duration) -> Duration {
     (lifetime / 2).min(Duration::from_secs(60))
+}
+
+/// When to refresh a token of `lifetime` obtained at `now`; saturates (a lifetime past what
+/// `Instant` can hold is cut to [`MAX_TOKEN_LIFETIME`], then to what fits).
+pub(crate) fn deadline(now: Instant, lifetime: Duration) -> Instant {
+    let left = lifetime.min(MAX_TOKEN_LIFETIME);
+    let left = left.saturating_sub(margin(left));
+    now.checked_add(left).unwrap_or(now)
 }
 
 impl TokenCache {
@@ -65,10 +90,14 @@ impl TokenCache {
     async fn load(&self) {
         use std::sync::atomic::Ordering;
         let Some(store) = &self.store else { return };
-        if self.loaded.swap(true, Ordering::SeqCst) {
+        if self.loaded.load(Ordering::SeqCst) {
             return;
         }
-        let stored = match store.load().await {
+        // Marked loaded only once the load has completed: a caller cancelled during
+        // `store.load()` leaves it to the next one.
+        let loaded = store.load().await;
+        self.loaded.store(true, Ordering::SeqCst);
+        let stored = match loaded {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot load tokens from the token store");
@@ -84,7 +113,9 @@ impl TokenCache {
         let refresh_at = match stored.expires_at {
             None => None,
             Some(at) => match at.duration_since(SystemTime::now()) {
-                Ok(left) if left > margin(left) => Some(Instant::now() + left - margin(left)),
+                Ok(left) if left > margin(left) => {
+                    Some(deadline(Instant::now(), left.min(MAX_TOKEN_LIFETIME)))
+                }
                 _ => return,
             },
         };
@@ -100,7 +131,7 @@ impl TokenCache {
     /// store.
     pub(crate) async fn keep(&self, r: TokenResponse) -> Secret {
         let now = Instant::now();
-        let refresh_at = r.expires_in.map(|l| now + l.saturating_sub(margin(l)));
+        let refresh_at = r.expires_in.map(|l| deadline(now, l));
         if let Some(rt) = r.refresh_token {
             if let Ok(mut g) = self.refresh_token.lock() {
                 *g = Some(rt);
@@ -116,7 +147,9 @@ impl TokenCache {
             let stored = StoredToken {
                 access_token: r.access_token.clone(),
                 refresh_token: self.refresh_token(),
-                expires_at: r.expires_in.map(|l| SystemTime::now() + l),
+                expires_at: r
+                    .expires_in
+                    .and_then(|l| SystemTime::now().checked_add(l.min(MAX_TOKEN_LIFETIME))),
             };
             if let Err(e) = store.save(stored).await {
                 tracing::warn!(error = %e, "cannot save tokens to the token store");
@@ -138,16 +171,38 @@ impl TokenCache {
         F: FnOnce(Option<Secret>) -> Fut,
         Fut: Future<Output = Result<TokenResponse, TokenError>>,
     {
+        use std::sync::atomic::Ordering;
         if let Some(t) = self.valid() {
             return Ok(t);
         }
+        let seen = self.fetches.load(Ordering::SeqCst);
         let _flight = self.gate.lock().await;
         self.load().await;
         if let Some(t) = self.valid() {
             return Ok(t);
         }
-        let fetched = fetch(self.refresh_token()).await?;
-        Ok(self.keep(fetched).await)
+        if let Ok(g) = self.failure.lock() {
+            if let Some(f) = g.as_ref() {
+                // A fetch that ended while this caller waited, or one that failed just now.
+                if f.fetch > seen || f.at.elapsed() < FAILURE_BACKOFF {
+                    return Err(f.error.clone());
+                }
+            }
+        }
+        let fetched = fetch(self.refresh_token()).await;
+        let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+        let failure = match &fetched {
+            Ok(_) => None,
+            Err(e) => Some(Failure {
+                error: e.clone(),
+                at: Instant::now(),
+                fetch: n,
+            }),
+        };
+        if let Ok(mut g) = self.failure.lock() {
+            *g = failure;
+        }
+        Ok(self.keep(fetched?).await)
     }
 
     /// Forgets `token` if it is the cached one.

@@ -6,8 +6,8 @@
 //! the part that matters for correctness. The `oauth2` crate does supply the random `state`
 //! and the PKCE (S256) verifier and challenge of the authorization code flow.
 
-mod cache;
-mod endpoint;
+pub(crate) mod cache;
+pub(crate) mod endpoint;
 mod providers;
 mod settings;
 mod store;

@@ -161,7 +161,9 @@ impl ClientCredentialsProvider {
             cache: TokenCache::default(),
         }
     }
-    /// Uses this HTTP client for token requests.
+    /// Uses this HTTP client for token requests. Build it from
+    /// [`crate::reqwest_client_builder`]: a client that follows redirects by itself would
+    /// send the client secret or refresh token wherever a redirect points.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
@@ -224,7 +226,9 @@ impl RefreshTokenProvider {
             cache,
         }
     }
-    /// Uses this HTTP client for token requests.
+    /// Uses this HTTP client for token requests. Build it from
+    /// [`crate::reqwest_client_builder`]: a client that follows redirects by itself would
+    /// send the client secret or refresh token wherever a redirect points.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
@@ -322,7 +326,9 @@ impl AuthorizationCodeFlow {
             store: None,
         }
     }
-    /// Uses this HTTP client for token requests.
+    /// Uses this HTTP client for token requests. Build it from
+    /// [`crate::reqwest_client_builder`]: a client that follows redirects by itself would
+    /// send the client secret or refresh token wherever a redirect points.
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = http;
         self
