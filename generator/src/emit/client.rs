@@ -239,6 +239,7 @@ pub fn items(c: &Connector) -> TokenStream {
             }
         }
     });
+    let trusted = trusted_origins(c);
     quote! {
         #connection_items
 
@@ -258,6 +259,7 @@ pub fn items(c: &Connector) -> TokenStream {
             /// `reqwest::Client` and more; finish with [`Client::from_runtime`].
             pub fn builder(#base_arg) -> connectorkit::ClientBuilder {
                 connectorkit::Client::builder(#base_value)
+                    #(.trusted_origin(#trusted))*
             }
 
             /// Wraps a configured runtime client.
@@ -369,6 +371,26 @@ fn triggers(c: &Connector, webhooks: &[&Action]) -> TokenStream {
 enum Receiver {
     Client,
     Triggers,
+}
+
+/// The other absolute http(s) URLs the definition names (further servers, operation-level
+/// servers): the runtime may send credentials there, and follow links between them.
+fn trusted_origins(c: &Connector) -> Vec<String> {
+    let default = super::default_base_url(c);
+    let mut out: Vec<String> = Vec::new();
+    let named = c
+        .servers
+        .iter()
+        .skip(1)
+        .map(|s| s.default_url.clone())
+        .chain(c.actions.iter().filter_map(|a| a.base_url.clone()));
+    for url in named {
+        let absolute = url.starts_with("https://") || url.starts_with("http://");
+        if absolute && !url.contains('{') && url != default && !out.contains(&url) {
+            out.push(url);
+        }
+    }
+    out
 }
 
 /// The operation-level base URLs of a connector: (name, default URL, setter name), in
