@@ -357,3 +357,18 @@ fn a_value_picked_out_of_a_yaml_file_in_the_root_is_not_echoed() {
         assert_no_leak(MARKER.as_bytes(), &o.text);
     }
 }
+
+#[test]
+fn text_for_a_description_may_come_from_a_file_in_the_root() {
+    let t = tree();
+    std::fs::write(t.root.join("texts.yaml"), "intro: Read me first.\n").expect("write");
+    let main = t.root.join("main.yaml");
+    std::fs::write(
+        &main,
+        "openapi: 3.0.3\ninfo:\n  title: Texts\n  version: '1'\n  description: {$ref: 'texts.yaml#/intro'}\npaths: {}\n",
+    )
+    .expect("write");
+    let o = run_file(main, None);
+    assert!(!o.refused, "{}", o.text);
+    assert!(o.text.contains("Read me first."), "{}", o.text);
+}

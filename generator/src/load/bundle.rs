@@ -439,13 +439,20 @@ impl Bundler<'_> {
             return;
         }
         // A reference names an object (a schema, a parameter, …; `true`/`false` schemas
-        // too). A string or number is data from a file that may not be a definition at all:
-        // refused without copying it anywhere (it would be echoed by later diagnostics).
-        if self.files[idx]
-            .value
-            .as_ref()
-            .and_then(|v| v.pointer(&frag))
-            .is_some_and(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Null))
+        // too), or text for a `description` / `summary` / `title` (DigitalOcean keeps its
+        // `info.description` in a file of its own). A string or number anywhere else is data
+        // from a file that may not be a definition at all: refused without copying it (later
+        // diagnostics would echo it).
+        let text_field = matches!(
+            ptr.rsplit('/').next(),
+            Some("description" | "summary" | "title")
+        );
+        if !text_field
+            && self.files[idx]
+                .value
+                .as_ref()
+                .and_then(|v| v.pointer(&frag))
+                .is_some_and(|v| matches!(v, Value::String(_) | Value::Number(_) | Value::Null))
         {
             let file_name = self.files[idx].path.display().to_string();
             self.diag(
