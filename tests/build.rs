@@ -12,6 +12,8 @@ fn main() {
             manifest.join("../examples/petstore/petstore.yaml"),
         ),
         ("hazards", manifest.join("definitions/hazards.yaml")),
+        ("allof", manifest.join("definitions/allof.yaml")),
+        ("bodyless", manifest.join("definitions/bodyless.yaml")),
     ];
     let pp = manifest.join("../../shared/corpus/powerplatform");
     let connectors = [

@@ -45,18 +45,38 @@ pub fn run(input: &str, output: Option<&Path>, yaml: bool, load: &LoadOptions) -
     written && errors == 0
 }
 
-/// Prints every diagnostic of every input; false when any has errors.
-pub fn validate(inputs: &[String], load: &LoadOptions) -> bool {
+/// The `model/value-fallback` warnings printed per definition without `--verbose`.
+const FALLBACKS_SHOWN: usize = 20;
+
+/// Prints every diagnostic of every input and its typing figures; false when any has errors.
+pub fn validate(inputs: &[String], load: &LoadOptions, verbose: bool) -> bool {
     let mut ok = true;
     for input in inputs {
         match fetch::prepare(input, load) {
             Ok(p) => {
                 let (errors, warnings) = report::print(input, &p.diagnostics, true);
                 ok &= errors == 0;
+                let typing = &p.connector.typing;
+                let shown = if verbose {
+                    typing.fallbacks.len()
+                } else {
+                    FALLBACKS_SHOWN
+                };
+                for d in typing.fallbacks.iter().take(shown) {
+                    eprintln!("{d}");
+                }
+                if typing.fallbacks.len() > shown {
+                    eprintln!(
+                        "{input}: {} more model/value-fallback warning(s) (use --verbose to see them)",
+                        typing.fallbacks.len() - shown
+                    );
+                }
                 eprintln!(
-                    "{input}: {} actions, {errors} error(s), {warnings} warning(s)",
-                    p.connector.actions.len()
+                    "{input}: {} actions, {errors} error(s), {} warning(s)",
+                    p.connector.actions.len(),
+                    warnings + typing.fallbacks.len()
                 );
+                eprintln!("{input}: {}", report::typing(typing));
             }
             Err(f) => {
                 report::print(input, &f.diagnostics, true);

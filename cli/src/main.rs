@@ -61,7 +61,9 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         ref_root: Option<PathBuf>,
     },
-    /// Check definitions and print located diagnostics.
+    /// Check definitions and print located diagnostics, and how many fields and parameters
+    /// are typed, free-form `serde_json::Value`, or `Value` fallbacks (each fallback a located
+    /// `model/value-fallback` warning; the first 20 per definition unless `--verbose`).
     Validate {
         /// Definition files or URLs.
         #[arg(required = true)]
@@ -69,6 +71,9 @@ enum Command {
         /// The folder external `$ref`s may read from (default: each input's folder).
         #[arg(long, value_name = "DIR")]
         ref_root: Option<PathBuf>,
+        /// Print every `model/value-fallback` warning, not only the first 20.
+        #[arg(long, short = 'v')]
+        verbose: bool,
     },
 }
 
@@ -134,9 +139,11 @@ fn run(cli: Cli) -> ExitCode {
             matches!(format, Format::Yaml),
             &load_options(ref_root),
         ),
-        Command::Validate { inputs, ref_root } => {
-            convert::validate(&inputs, &load_options(ref_root))
-        }
+        Command::Validate {
+            inputs,
+            ref_root,
+            verbose,
+        } => convert::validate(&inputs, &load_options(ref_root), verbose),
     };
     if ok {
         ExitCode::SUCCESS

@@ -1,5 +1,6 @@
 //! Printing diagnostics.
 
+use connectorkit_generator::model::typing::{Counts, Typing};
 use connectorkit_generator::{Diagnostic, Severity};
 
 /// Prints errors always and warnings when `verbose`; returns (errors, warnings).
@@ -18,4 +19,23 @@ pub fn print(input: &str, diags: &[Diagnostic], verbose: bool) -> (usize, usize)
         eprintln!("{input}: {warnings} warning(s) (use --verbose to see them)");
     }
     (errors, warnings)
+}
+
+/// One line of typing figures: `fields 1584: 1500 typed, 60 Value (free-form), 24 Value
+/// (fallback); parameters …`.
+pub fn typing(t: &Typing) -> String {
+    fn part(what: &str, c: &Counts) -> String {
+        format!(
+            "{what} {}: {} typed, {} Value (free-form), {} Value (fallback)",
+            c.total(),
+            c.typed,
+            c.free_form,
+            c.fallback
+        )
+    }
+    format!(
+        "{}; {}",
+        part("fields", &t.fields),
+        part("parameters", &t.params)
+    )
 }

@@ -38,6 +38,31 @@ snapshot!(v31_webhook_example, "v3.1/webhook-example.yaml");
 snapshot!(v31_tictactoe, "v3.1/tictactoe.yaml");
 snapshot!(v31_non_oauth_scopes, "v3.1/non-oauth-scopes.yaml");
 
+/// The `allOf` shapes of `tests/definitions/allof.yaml` (compiled and exercised by
+/// `tests/tests/allof_e2e.rs`): references with annotations collapse onto the referenced
+/// type, object members merge, conflicting members fall back to `serde_json::Value`.
+#[test]
+fn allof_shapes() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/definitions/allof.yaml");
+    let prepared = connectorkit_generator::prepare_file(&path)
+        .unwrap_or_else(|f| panic!("allof.yaml does not generate:\n{f}"));
+    let s = connectorkit_generator::emit::sources(&prepared.connector, &prepared.source_name)
+        .unwrap_or_else(|e| panic!("allof.yaml: {e}"));
+    let codes: Vec<String> = prepared
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} at {}", d.code, d.location.json_pointer))
+        .collect();
+    insta::assert_snapshot!(
+        "allof_shapes",
+        format!(
+            "==> diagnostics\n{}\n==> src/types.rs\n{}",
+            codes.join("\n"),
+            s.types
+        )
+    );
+}
+
 #[test]
 fn generation_is_deterministic() {
     for rel in [

@@ -12,6 +12,18 @@ pub mod hazards {
     include!(concat!(env!("OUT_DIR"), "/hazards.rs"));
 }
 
+/// The `allOf` shapes (`tests/definitions/allof.yaml`): references with annotations,
+/// nullable references, merged objects, a primitive alias, conflicting members.
+pub mod allof {
+    include!(concat!(env!("OUT_DIR"), "/allof.rs"));
+}
+
+/// Responses without a documented JSON body (`tests/definitions/bodyless.yaml`): a bare
+/// 200, a 204, binary and text bodies, no success response documented.
+pub mod bodyless {
+    include!(concat!(env!("OUT_DIR"), "/bodyless.rs"));
+}
+
 /// Power Platform connector `certified-connectors/AzureAD` (from `../shared/corpus`): the
 /// templated `oauth2generic` identity provider.
 pub mod azure_ad {

@@ -66,6 +66,17 @@ pub fn build(
                 continue;
             }
         };
+        if let Some(problem) = super::checks::template_problem(path) {
+            diags.push(
+                Diagnostic::error(
+                    "model/path-template",
+                    format!("path template `{path}` is malformed: {problem}; its operations are skipped"),
+                    sources.locate(&path_ptr),
+                )
+                .with_hint("write each path parameter as `{name}`, braces balanced"),
+            );
+            continue;
+        }
         for (method, op) in item.iter() {
             let op_ptr = pointer::push(&path_ptr, method);
             if let Some(id) = &op.operation_id {
@@ -507,14 +518,20 @@ impl<'a> ActionCtx<'a> {
                 continue;
             }
             if loc == ParamLocation::Path && !placeholders.contains(&data.name) {
-                diags.push(Diagnostic::warning(
+                let mut d = Diagnostic::warning(
                     "model/path-param-unused",
                     format!(
                         "path parameter `{}` does not appear in `{path}`; it is ignored",
                         data.name
                     ),
                     self.sources.locate(ptr),
-                ));
+                );
+                if let Some(h) =
+                    super::checks::hint_for(&data.name, placeholders.iter().map(String::as_str))
+                {
+                    d = d.with_hint(h);
+                }
+                diags.push(d);
                 continue;
             }
             if out
@@ -600,21 +617,33 @@ impl<'a> ActionCtx<'a> {
                     d.pointer = ptr.clone();
                     d
                 }),
+                pointer: ptr.clone(),
             });
         }
         // Every placeholder needs a value.
-        for name in placeholders {
+        for name in placeholders.clone() {
             if !out
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && p.wire_name == name)
             {
+                let declared = merged
+                    .iter()
+                    .map(|(p, _)| p.parameter_data_ref())
+                    .filter(|d| !placeholders.contains(&d.name))
+                    .map(|d| d.name.as_str());
+                let hint = match super::checks::did_you_mean(&name, declared) {
+                    Some(close) => format!(
+                        "did you mean `{close}`? Path parameter names must match the template"
+                    ),
+                    None => "declare it under `parameters` with `in: path`".to_string(),
+                };
                 diags.push(
                     Diagnostic::warning(
                         "model/path-param-missing",
                         format!("`{{{name}}}` in `{path}` has no parameter; it is generated as a string argument"),
                         self.sources.locate(&self.ptr),
                     )
-                    .with_hint("declare it under `parameters` with `in: path`"),
+                    .with_hint(hint),
                 );
                 let (ident, _) = namer.claim(&snake_binding(&name, "param"));
                 out.push(Param {
@@ -629,6 +658,7 @@ impl<'a> ActionCtx<'a> {
                     constant: None,
                     encode_twice: false,
                     dynamic: None,
+                    pointer: self.ptr.clone(),
                 });
             }
         }
@@ -939,11 +969,12 @@ impl<'a> ActionCtx<'a> {
             }
         }
         if success.is_empty() {
+            // Nothing says what a success carries: its raw bytes, never a JSON decode.
             success.push(ResponseCase {
                 status: StatusMatch::Range(2),
-                body: ResponseBody::Json(RustType::Value),
+                body: ResponseBody::Bytes,
                 variant: "Success".into(),
-                description: "Any successful response.".into(),
+                description: UNDOCUMENTED_SUCCESS.into(),
             });
         }
         success.sort_by(|a, b| a.status.cmp(&b.status));
@@ -1044,6 +1075,9 @@ fn location(p: &Parameter) -> ParamLocation {
         Parameter::Cookie { .. } => ParamLocation::Cookie,
     }
 }
+
+/// The description of the success case made up for an operation that documents none.
+pub const UNDOCUMENTED_SUCCESS: &str = "Any successful response (its body as sent).";
 
 fn placeholders(path: &str) -> BTreeSet<String> {
     placeholders_order(path).into_iter().collect()

@@ -70,10 +70,11 @@ fn usable_source(r: &Action) -> bool {
         .as_ref()
         .is_some_and(|t| t.kind == TriggerKind::Webhook);
     let body_argument = r.body.as_ref().is_some_and(|b| !b.no_argument);
-    let json = r
-        .success
-        .iter()
-        .any(|s| matches!(s.body, ResponseBody::Json(_)));
+    // An action documenting no success response may still list JSON (its JSON twin reads it).
+    let json = r.success.iter().any(|s| {
+        matches!(s.body, ResponseBody::Json(_))
+            || s.description == super::actions::UNDOCUMENTED_SUCCESS
+    });
     !webhook && !body_argument && json
 }
 

@@ -4,6 +4,7 @@
 
 mod actions;
 mod auth;
+mod checks;
 mod extensions;
 mod helpers;
 pub mod names;
@@ -11,6 +12,7 @@ pub mod powerplatform;
 mod resolve;
 mod servers;
 mod types;
+pub mod typing;
 
 pub use types::{Field, RustType, TypeDef, TypeKind, Variant};
 
@@ -41,6 +43,8 @@ pub struct Connector {
     /// The `recursion_limit` the types need when they nest deeper than rustc's default
     /// allows (a chain of hundreds of schemas each holding the next).
     pub recursion_limit: Option<usize>,
+    /// How many fields and parameters are typed, free-form or `Value` fallbacks.
+    pub typing: typing::Typing,
 }
 
 /// A `…_choices` helper: lists the values of one parameter (or top-level body property) of
@@ -169,6 +173,9 @@ pub struct Param {
     pub encode_twice: bool,
     /// `x-ms-dynamic-values` / `x-ms-dynamic-list`: where the choices come from.
     pub dynamic: Option<DynamicValues>,
+    /// The JSON pointer of the parameter (or of the operation, for a template placeholder
+    /// that has no parameter).
+    pub pointer: String,
 }
 
 /// Where a parameter's choices come from (`x-ms-dynamic-values`, `x-ms-dynamic-list`).
@@ -454,9 +461,10 @@ pub fn build(
         api_version: openapi.info.version.clone(),
         servers,
         auth,
+        platform: None,
+        typing: typing::account(&types, &actions, value, sources),
         actions,
         types,
-        platform: None,
         choices,
         recursion_limit,
     }

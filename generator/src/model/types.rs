@@ -18,6 +18,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceSet;
 use crate::pointer;
 
+mod all_of;
+mod checks;
+
+pub use all_of::annotation_doc;
+
 /// A Rust type as used in a field, argument or return position.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RustType {
@@ -198,6 +203,8 @@ pub struct Field {
     pub optional: bool,
     /// Docs.
     pub doc: Option<String>,
+    /// The JSON pointer of the property's schema.
+    pub pointer: String,
 }
 
 /// An enum variant.
@@ -261,14 +268,6 @@ pub struct TypeDef {
     pub pointer: String,
 }
 
-/// Properties, required names, additionalProperties and nested allOf of one object schema.
-type ObjectParts<'s> = (
-    Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    &'s [String],
-    Option<&'s AdditionalProperties>,
-    &'s [ReferenceOr<Schema>],
-);
-
 /// A borrowed view of an object schema, whichever way openapiv3 parsed it.
 struct ObjectView<'s> {
     properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -288,6 +287,9 @@ pub struct TypeSpace<'a> {
     tag_fields: BTreeSet<(String, String)>,
     diags: Vec<Diagnostic>,
     depth: usize,
+    /// The `$ref`s that are `allOf` members somewhere: their `required` may name
+    /// properties of the other members.
+    all_of_targets: BTreeSet<String>,
 }
 
 /// Nesting deeper than this is treated as free-form (protects against pathological input).
@@ -343,6 +345,7 @@ impl<'a> TypeSpace<'a> {
             tag_fields: BTreeSet::new(),
             diags: Vec::new(),
             depth: 0,
+            all_of_targets: checks::all_of_targets(resolver.value),
         }
     }
 
@@ -556,6 +559,20 @@ impl<'a> TypeSpace<'a> {
             let t = self.type_for_boxed(items, &format!("{ctx}Item"), &pointer::push(ptr, "items"));
             return RustType::Vec(Box::new(t));
         }
+        // `enum` of strings without a `type`: a string enum all the same.
+        if typ.is_none()
+            && !any.enumeration.is_empty()
+            && any.enumeration.iter().all(serde_json::Value::is_string)
+        {
+            let values: Vec<String> = any
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            return self.dedup_or(schema, ctx, ptr, |space, name| {
+                space.string_enum_def(name, &values, schema, ptr)
+            });
+        }
         match typ {
             Some("array") => RustType::Vec(Box::new(RustType::Value)),
             Some("string") => {
@@ -583,7 +600,11 @@ impl<'a> TypeSpace<'a> {
             },
             Some("number") => RustType::F64,
             Some("boolean") => RustType::Bool,
-            _ => RustType::Value,
+            Some(other) => {
+                self.check_type(other, ptr);
+                RustType::Value
+            }
+            None => RustType::Value,
         }
     }
 
@@ -640,6 +661,7 @@ impl<'a> TypeSpace<'a> {
                     &o.required,
                     o.additional_properties.as_ref(),
                     ptr,
+                    &HashMap::new(),
                 ))
             }
             SchemaKind::Any(any)
@@ -654,6 +676,7 @@ impl<'a> TypeSpace<'a> {
                     &any.required,
                     any.additional_properties.as_ref(),
                     ptr,
+                    &HashMap::new(),
                 ))
             }
             SchemaKind::OneOf { one_of } => {
@@ -662,7 +685,15 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::AnyOf { any_of } => {
                 Some(self.union_kind(name, schema, any_of, ptr, "anyOf"))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.all_of_kind(name, all_of, ptr),
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+                self.all_of_kind(name, schema, all_of, ptr)
+            }
+            // `allOf` beside `required`, `properties` or `type: object`.
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() =>
+            {
+                self.all_of_kind(name, schema, &any.all_of, ptr)
+            }
             _ => None,
         };
         let kind = match kind {
@@ -750,8 +781,14 @@ impl<'a> TypeSpace<'a> {
             };
         }
         self.dedup_or(schema, ctx, ptr, |space, name| {
-            let kind =
-                space.struct_kind(name, view.properties, view.required, view.additional, ptr);
+            let kind = space.struct_kind(
+                name,
+                view.properties,
+                view.required,
+                view.additional,
+                ptr,
+                &HashMap::new(),
+            );
             Some(TypeDef {
                 name: name.to_string(),
                 doc: schema_doc(schema),
@@ -771,12 +808,24 @@ impl<'a> TypeSpace<'a> {
         required: &[String],
         additional: Option<&AdditionalProperties>,
         ptr: &str,
+        origins: &HashMap<String, String>,
     ) -> TypeKind {
+        self.check_required(
+            name,
+            properties,
+            required,
+            additional,
+            ptr,
+            !origins.is_empty(),
+        );
         let mut namer = Namer::default();
         let mut fields = Vec::with_capacity(properties.len());
         let props_ptr = pointer::push(ptr, "properties");
         for (wire, prop) in properties {
-            let prop_ptr = pointer::push(&props_ptr, wire);
+            let prop_ptr = origins
+                .get(wire)
+                .cloned()
+                .unwrap_or_else(|| pointer::push(&props_ptr, wire));
             let (ident, renamed) = namer.claim(&snake_ident(wire, "field"));
             if renamed {
                 self.diags.push(Diagnostic::warning(
@@ -790,7 +839,7 @@ impl<'a> TypeSpace<'a> {
             let is_required = required.iter().any(|r| r == wire);
             let ty = if is_required { ty } else { ty.optional() };
             let doc = match prop {
-                ReferenceOr::Item(s) => schema_doc(s),
+                ReferenceOr::Item(s) => schema_doc(s).or_else(|| annotation_doc(s)),
                 ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
@@ -799,6 +848,7 @@ impl<'a> TypeSpace<'a> {
                 ty,
                 optional: !is_required,
                 doc,
+                pointer: prop_ptr,
             });
         }
         let additional = match additional {
@@ -955,152 +1005,6 @@ impl<'a> TypeSpace<'a> {
         TypeKind::Union {
             variants,
             tag: None,
-        }
-    }
-
-    fn all_of(
-        &mut self,
-        schema: &Schema,
-        members: &[ReferenceOr<Schema>],
-        ctx: &str,
-        ptr: &str,
-    ) -> RustType {
-        if members.len() == 1 {
-            return self.type_for(
-                &members[0],
-                ctx,
-                &pointer::push(&pointer::push(ptr, "allOf"), "0"),
-            );
-        }
-        let mut plain = schema.clone();
-        plain.schema_data.nullable = false;
-        let canon = serde_json::to_string(&plain).unwrap_or_default();
-        if let Some(existing) = self.dedup.get(&canon) {
-            return existing.clone();
-        }
-        let (name, _) = self.namer.claim(&pascal_ident(ctx, "Type"));
-        self.dedup
-            .insert(canon.clone(), RustType::Named(name.clone()));
-        match self.all_of_kind(&name, members, ptr) {
-            Some(kind) => {
-                self.push_def(TypeDef {
-                    name: name.clone(),
-                    doc: schema_doc(schema),
-                    kind,
-                    eq: true,
-                    default: false,
-                    recursive: false,
-                    pointer: ptr.to_string(),
-                });
-                RustType::Named(name)
-            }
-            None => {
-                self.dedup.insert(canon, RustType::Value);
-                RustType::Value
-            }
-        }
-    }
-
-    /// Merges `allOf` members that are objects into one struct. Returns `None` (→ Value or alias)
-    /// when a member is not an object.
-    fn all_of_kind(
-        &mut self,
-        name: &str,
-        members: &[ReferenceOr<Schema>],
-        ptr: &str,
-    ) -> Option<TypeKind> {
-        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
-        let mut required: Vec<String> = Vec::new();
-        let mut additional: Option<AdditionalProperties> = None;
-        let mut ok = true;
-        for m in members {
-            self.collect_object(
-                m,
-                &mut properties,
-                &mut required,
-                &mut additional,
-                &mut ok,
-                0,
-            );
-        }
-        if !ok || properties.is_empty() {
-            if members.len() > 1 {
-                self.diags.push(Diagnostic::warning(
-                    "model/allof-not-object",
-                    format!("`allOf` of `{name}` mixes non-object members; it is generated as serde_json::Value"),
-                    self.sources.locate(ptr),
-                ));
-            }
-            return None;
-        }
-        Some(self.struct_kind(name, &properties, &required, additional.as_ref(), ptr))
-    }
-
-    fn collect_object(
-        &self,
-        member: &ReferenceOr<Schema>,
-        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<AdditionalProperties>,
-        ok: &mut bool,
-        depth: usize,
-    ) {
-        if depth > 16 {
-            *ok = false;
-            return;
-        }
-        let schema: &Schema = match member {
-            ReferenceOr::Item(s) => s,
-            ReferenceOr::Reference { reference } => match self.component_schema(reference) {
-                Some((s, _)) => s,
-                None => {
-                    *ok = false;
-                    return;
-                }
-            },
-        };
-        let (props, req, add, nested): ObjectParts<'_> = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (
-                Some(&o.properties),
-                &o.required,
-                o.additional_properties.as_ref(),
-                &[],
-            ),
-            SchemaKind::AllOf { all_of } => (None, &[], None, all_of),
-            SchemaKind::Any(a)
-                if a.one_of.is_empty()
-                    && a.any_of.is_empty()
-                    && (a.typ.is_none() || a.typ.as_deref() == Some("object")) =>
-            {
-                (
-                    Some(&a.properties),
-                    &a.required,
-                    a.additional_properties.as_ref(),
-                    &a.all_of,
-                )
-            }
-            _ => {
-                *ok = false;
-                return;
-            }
-        };
-        for n in nested {
-            self.collect_object(n, properties, required, additional, ok, depth + 1);
-        }
-        if let Some(props) = props {
-            for (k, v) in props {
-                properties.insert(k.clone(), v.clone());
-            }
-        }
-        for r in req {
-            if !required.contains(r) {
-                required.push(r.clone());
-            }
-        }
-        if let Some(a) = add {
-            if matches!(a, AdditionalProperties::Schema(_)) {
-                *additional = Some(a.clone());
-            }
         }
     }
 
