@@ -16,6 +16,10 @@ inputs=(
   "$corpus/twilio/twilio_messaging_v1.yaml"
   "$corpus/xero/xero_accounting.yaml"
   "$corpus/digitalocean/DigitalOcean-public.v2.yaml"
+  "$corpus/apisguru/amazonaws-dynamodb.json"
+  "$corpus/apisguru/amazonaws-lambda.json"
+  "$corpus/apisguru/atlassian-jira.json"
+  "$corpus/apisguru/box.json"
   "$corpus"/oai-examples/v3.0/*
   "$corpus"/oai-examples/v3.1/*
   "$corpus"/oai-examples/v3.2/*
