@@ -9,6 +9,7 @@ mod helpers;
 pub mod names;
 pub mod powerplatform;
 mod resolve;
+pub mod samples;
 mod servers;
 mod types;
 
