@@ -120,6 +120,7 @@ pub fn program(c: &Connector, samples: &[ActionSample], lib: &str) -> Result<Str
                 .ok_or("usage: conformance <BASE_URL> (the mock server's URL)")?;
             let seen = Arc::new(Mutex::new(Seen::default()));
             let builder = Client::builder(#builder_args)
+                .base_url(base_url.as_str())
                 .hook(Recorder(seen.clone()))
                 .timeout(std::time::Duration::from_secs(60));
             let client = #client;
