@@ -17,6 +17,8 @@ pub struct Args<'a> {
     pub verbose: bool,
     pub load: LoadOptions,
     pub force: bool,
+    /// Also write `examples/conformance.rs`.
+    pub conformance: bool,
 }
 
 /// Generates every input; a bad input is reported and the rest still generate. False (exit
@@ -94,6 +96,7 @@ pub fn run(args: &Args) -> bool {
                 .into_crate(&CrateOptions {
                     name: Some(crate_name),
                     runtime,
+                    conformance: args.conformance,
                 })
                 .map(|c| (c, dir))
         });

@@ -21,6 +21,7 @@ fn generate(path: &Path, runtime: &Path) -> GeneratedCrate {
     let options = CrateOptions {
         name: None,
         runtime: RuntimeDependency::Path(runtime.display().to_string()),
+        conformance: false,
     };
     match connectorkit_generator::generate_crate(path, &options) {
         Ok(c) => c,

@@ -49,6 +49,10 @@ pub struct CrateOptions {
     pub name: Option<String>,
     /// The runtime dependency.
     pub runtime: RuntimeDependency,
+    /// Also write `examples/conformance.rs`: a program that calls every action with
+    /// schema-valid sample arguments against a mock server (Prism) and prints one JSON line
+    /// per action (`generate --conformance`).
+    pub conformance: bool,
 }
 
 /// One file of a generated crate.
@@ -444,7 +448,19 @@ impl Prepared {
         let readme =
             emit::crate_files::readme(c, &name, &self.source_name, &emit::default_base_url(c))
                 .map_err(internal)?;
-        let files = vec![
+        let mut cargo = cargo;
+        let mut extra = Vec::new();
+        if options.conformance {
+            let samples = model::samples::samples(c, &self.normalized.value);
+            let program = emit::conformance::program(c, &samples, &name.replace('-', "_"))
+                .map_err(internal)?;
+            cargo.push_str(&emit::crate_files::conformance_manifest(&name));
+            extra.push(GeneratedFile {
+                path: "examples/conformance.rs".into(),
+                contents: program,
+            });
+        }
+        let mut files = vec![
             GeneratedFile {
                 path: "Cargo.toml".into(),
                 contents: cargo,
@@ -466,6 +482,7 @@ impl Prepared {
                 contents: sources.types,
             },
         ];
+        files.extend(extra);
         Ok(GeneratedCrate {
             name,
             files,

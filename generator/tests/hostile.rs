@@ -75,6 +75,7 @@ fn injected_text_never_becomes_code() {
             &CrateOptions {
                 name: None,
                 runtime: RuntimeDependency::Path("../runtime".into()),
+                conformance: false,
             },
         )
         .unwrap_or_else(|f| panic!("{}: {:?}", case.display(), f.diagnostics));

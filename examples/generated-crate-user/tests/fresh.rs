@@ -14,6 +14,7 @@ fn checked_in_crate_matches_the_generator() {
         &CrateOptions {
             name: Some("petstore-generated".into()),
             runtime: RuntimeDependency::Path("../../runtime".into()),
+            conformance: false,
         },
     )
     .unwrap();

@@ -176,6 +176,16 @@ fn is_semver(s: &str) -> bool {
             .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
+/// What `examples/conformance.rs` needs in `Cargo.toml` (appended when the conformance
+/// program is generated): the example, named after the crate so that the programs of a
+/// workspace of generated crates do not overwrite each other, and tokio to run it.
+pub fn conformance_manifest(crate_name: &str) -> String {
+    format!(
+        "\n\n[[example]]\nname = {}\npath = \"examples/conformance.rs\"\n\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
+        toml_string(&format!("{crate_name}-conformance"))
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::semver;

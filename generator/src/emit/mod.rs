@@ -1,6 +1,7 @@
 //! Stage 4 — emit: the model → Rust source (quote + prettyplease) and crate files (askama).
 
 mod client;
+pub mod conformance;
 mod connection;
 pub mod crate_files;
 mod docs;

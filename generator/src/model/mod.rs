@@ -10,6 +10,7 @@ mod helpers;
 pub mod names;
 pub mod powerplatform;
 mod resolve;
+pub mod samples;
 mod servers;
 mod types;
 pub mod typing;
