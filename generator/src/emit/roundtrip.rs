@@ -40,7 +40,8 @@ pub fn program(c: &Connector, crate_name: &str) -> Result<String, String> {
 
         use serde_json::{json, Value};
 
-        /// Decodes `text` as `T` and encodes it again.
+        /// Decodes `text` as `T` and encodes it again (unused when there is no named type).
+        #[allow(dead_code)]
         fn round<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> Value {
             match serde_json::from_str::<T>(text) {
                 Ok(decoded) => match serde_json::to_string(&decoded) {
