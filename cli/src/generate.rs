@@ -19,6 +19,8 @@ pub struct Args<'a> {
     pub force: bool,
     /// Also write `examples/conformance.rs`.
     pub conformance: bool,
+    /// Also write the round-trip harness of each crate.
+    pub roundtrip_harness: bool,
 }
 
 /// Generates every input; a bad input is reported and the rest still generate. False (exit
@@ -92,13 +94,21 @@ pub fn run(args: &Args) -> bool {
                 Some(r) => RuntimeDependency::Path(relative(&dir, r)),
                 None => RuntimeDependency::default(),
             };
+            let harness = if args.roundtrip_harness {
+                prepared.roundtrip_files(&crate_name)?
+            } else {
+                Vec::new()
+            };
             prepared
                 .into_crate(&CrateOptions {
                     name: Some(crate_name),
                     runtime,
                     conformance: args.conformance,
                 })
-                .map(|c| (c, dir))
+                .map(|mut c| {
+                    c.files.extend(harness);
+                    (c, dir)
+                })
         });
         match result {
             Ok((krate, dir)) => {

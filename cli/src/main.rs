@@ -50,6 +50,10 @@ enum Command {
         /// schema-valid sample arguments against a mock server (see `.ci/conformance-prism.sh`).
         #[arg(long)]
         conformance: bool,
+        /// Also write each crate's round-trip harness (`examples/roundtrip_<crate>.rs`,
+        /// `roundtrip/*.json`), for CI's `.ci/roundtrip.sh`.
+        #[arg(long, hide = true)]
+        roundtrip_harness: bool,
     },
     /// Print the normalized OpenAPI 3.0 document.
     Convert {
@@ -124,6 +128,7 @@ fn run(cli: Cli) -> ExitCode {
             ref_root,
             force,
             conformance,
+            roundtrip_harness,
         } => generate::run(&generate::Args {
             inputs: &inputs,
             out: &out,
@@ -133,6 +138,7 @@ fn run(cli: Cli) -> ExitCode {
             load: load_options(ref_root),
             force,
             conformance,
+            roundtrip_harness,
         }),
         Command::Convert {
             input,

@@ -413,6 +413,30 @@ fn cap_crate_name(name: String) -> String {
 }
 
 impl Prepared {
+    /// The round-trip harness of the crate called `crate_name` (see [`emit::roundtrip`]):
+    /// `examples/roundtrip_<crate>.rs`, `roundtrip/types.json` and the normalized document the
+    /// type pointers point into, `roundtrip/openapi.json`.
+    pub fn roundtrip_files(&self, crate_name: &str) -> Result<Vec<GeneratedFile>, Failure> {
+        let internal = |msg: String| internal_failure(&self.inputs, msg);
+        let document = serde_json::to_string(&self.normalized.value)
+            .map_err(|e| internal(format!("internal error: normalized document: {e}")))?;
+        Ok(vec![
+            GeneratedFile {
+                path: emit::roundtrip::program_path(crate_name).into(),
+                contents: emit::roundtrip::program(&self.connector, crate_name)
+                    .map_err(internal)?,
+            },
+            GeneratedFile {
+                path: emit::roundtrip::TYPES.into(),
+                contents: emit::roundtrip::type_list(&self.connector).map_err(internal)?,
+            },
+            GeneratedFile {
+                path: "roundtrip/openapi.json".into(),
+                contents: document,
+            },
+        ])
+    }
+
     /// Emits the crate files.
     pub fn into_crate(self, options: &CrateOptions) -> Result<GeneratedCrate, Failure> {
         on_big_stack(|| self.into_crate_here(options))

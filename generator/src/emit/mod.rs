@@ -6,6 +6,7 @@ mod connection;
 pub mod crate_files;
 mod docs;
 mod dynamic;
+pub mod roundtrip;
 mod rust;
 mod types;
 

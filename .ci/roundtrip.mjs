@@ -1,0 +1,558 @@
+// Round trip of every named type (issue 15), the Node half of .ci/roundtrip.sh.
+//
+//   node .ci/roundtrip.mjs sample  <crate-dir>...   writes <crate>/roundtrip/instances.json
+//   node .ci/roundtrip.mjs compare <report.json> <baseline> <crate-dir>...
+//   node .ci/roundtrip.mjs baseline <report.json>     prints baseline lines for its failures
+//
+// `sample`: for every named type listed in roundtrip/types.json (name, kind, JSON pointer
+// into roundtrip/openapi.json, the normalized OpenAPI 3.0 document), json-schema-faker (an
+// independent sampler, pinned in package.json) makes INSTANCES instances, seeded by the type
+// name and the instance number so runs are deterministic: instance 0 and 2 with every
+// optional property, instance 1 with about half of them. Each instance is checked with Ajv
+// (draft-04 flavour, OpenAPI 3.0's `nullable` understood natively, formats checked, `oneOf`
+// read as `anyOf`: see anyOfForOneOf) against the schema as written; instances Ajv rejects
+// are sampler faults, counted and not run. A nullable schema's root is drawn again until it is
+// not null (that `null` is the use site's `Option`, not the named type's). The definition's
+// own examples of a schema (a media type's `example`/`examples`, a schema's `example`; for a
+// Postman collection, the saved bodies its types were inferred from) are added as instances,
+// Ajv-checked the same way (examples that contradict their schema are counted apart).
+// A type pointer that misses an `allOf` step is looked up through the `allOf` members and
+// counted as repaired (see schemaAt).
+//
+// What the sampler is given differs from the document in three documented ways (a pre-pass
+// on a copy; the validator sees the document as it is):
+//   - `nullable: true` becomes JSON Schema's `type: [T, "null"]` (or `anyOf [.., null]`);
+//     an `enum` is left as it is (OpenAPI 3.0.3: null must be listed to be allowed);
+//   - an object schema that does not mention `additionalProperties` gets `false`: properties
+//     the definition does not declare are not the generated types' business, and the
+//     sampler would invent 1–5 random ones;
+//   - a `oneOf`/`anyOf` with a `discriminator` gets, on each member, the tag value the
+//     mapping (or the member's component name) gives it, as OpenAPI says it must be.
+//   The `byte` format (base64) is added to the sampler, which does not know it.
+//
+// `compare`: reads <crate>/roundtrip/results.json (the crate's roundtrip example's output)
+// and compares each re-encoded value with its instance. The re-encoded value must hold every
+// field of the instance at the same place with an equal value, and nothing else. Allowed,
+// counted differences:
+//   - null-absent: a `null` the instance has for a property that is not required comes back
+//     absent (`Option` skipped when `None`: the same thing for an optional property);
+//   - same-instant: a `date-time` string re-formatted to the same instant;
+//   - same-bytes: a `byte` (base64) string re-encoded to the same bytes.
+// Numbers are compared as numbers (JSON.parse: `1.0` and `1` are equal, uncounted).
+// Anything else is a failure with its kind: decode (a valid instance does not decode),
+// encode, dropped (a field of the instance is missing), changed (a different value),
+// added (a field the instance did not have). Failures are matched against the baseline
+// (`definition<TAB>type<TAB>kind<TAB>reason` lines); a failure not in it fails the run.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const jsf = require('json-schema-faker');
+const Ajv = require('ajv-draft-04');
+const addFormats = require('ajv-formats');
+
+const INSTANCES = 3;
+
+function readJson(p) {
+  return JSON.parse(fs.readFileSync(p, 'utf8'));
+}
+
+function unescapePointer(s) {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function at(doc, pointer) {
+  if (pointer === '') return doc;
+  let node = doc;
+  for (const part of pointer.split('/').slice(1).map(unescapePointer)) {
+    if (node === null || typeof node !== 'object' || !(part in node)) return undefined;
+    node = node[part];
+  }
+  return node;
+}
+
+// The schema a type's pointer names. The model points at a property of an `allOf` member
+// as `<schema>/properties/<name>` (without `allOf/<i>`): when a step is missing, it is looked
+// for in the `allOf` members (through their `$ref`s), and the pointer counted as repaired;
+// the real pointer is returned too.
+function schemaAt(doc, pointer) {
+  const parts = pointer.split('/').slice(1).map(unescapePointer);
+  // → [node, real pointer] or undefined
+  const walk = (node, here, i, depth) => {
+    if (i === parts.length) return [node, here];
+    if (node === null || typeof node !== 'object' || depth > 32) return undefined;
+    if (parts[i] in node) {
+      const found = walk(node[parts[i]], `${here}/${esc(parts[i])}`, i + 1, depth);
+      if (found !== undefined) return found;
+    }
+    const members = Array.isArray(node.allOf) ? node.allOf : [];
+    for (let j = 0; j < members.length; j++) {
+      const member = members[j];
+      const found =
+        member && typeof member.$ref === 'string'
+          ? walk(at(doc, member.$ref.replace(/^#/, '')), member.$ref.replace(/^#/, ''), i, depth + 1)
+          : walk(member, `${here}/allOf/${j}`, i, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const found = pointer === '' ? undefined : walk(doc, '', 0, 0);
+  if (found === undefined) return { schema: undefined, real: pointer };
+  return { schema: found[0], real: found[1] };
+}
+
+// The document's examples by the pointer of the schema they illustrate: a media type's
+// `example` and `examples/*/value` (for its schema, or the component its `$ref` names) and a
+// schema's own `example`. → Map(pointer → [[where, value]]).
+function collectExamples(doc) {
+  const found = new Map();
+  const add = (schemaPtr, where, value) => {
+    if (value === undefined) return;
+    if (!found.has(schemaPtr)) found.set(schemaPtr, []);
+    found.get(schemaPtr).push([where, value]);
+  };
+  const walk = (node, ptr, depth) => {
+    if (node === null || typeof node !== 'object' || depth > 200) return;
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => walk(n, `${ptr}/${i}`, depth + 1));
+      return;
+    }
+    const media = node.schema && typeof node.schema === 'object' && !Array.isArray(node.schema);
+    if (media && ('example' in node || (node.examples && typeof node.examples === 'object'))) {
+      const target = typeof node.schema.$ref === 'string' ? node.schema.$ref.replace(/^#/, '') : `${ptr}/schema`;
+      if ('example' in node) add(target, `${ptr}/example`, node.example);
+      for (const [k, ex] of Object.entries(node.examples || {})) {
+        if (ex && typeof ex === 'object' && 'value' in ex) add(target, `${ptr}/examples/${esc(k)}/value`, ex.value);
+      }
+    }
+    if ('example' in node && (node.type !== undefined || node.properties || node.allOf || node.oneOf || node.anyOf)) {
+      add(ptr, `${ptr}/example`, node.example);
+    }
+    for (const [k, v] of Object.entries(node)) {
+      if (k !== 'example' && k !== 'examples') walk(v, `${ptr}/${esc(k)}`, depth + 1);
+    }
+  };
+  walk(doc, '', 0);
+  return found;
+}
+
+// Seeded PRNG (mulberry32) from a string.
+function seeded(text) {
+  let h = 1779033703 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
+  let a = h >>> 0;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// The sampler's copy of a schema tree (see the pre-pass above).
+// Keywords whose value is a map from names to schemas: its keys are names, not keywords.
+const NAMED = new Set(['properties', 'patternProperties', 'schemas', 'definitions']);
+// Keywords whose value is data, not schemas.
+const DATA = new Set(['example', 'examples', 'default', 'enum', 'x-ms-dynamic-values']);
+
+function prepass(node, doc, names = false) {
+  if (Array.isArray(node)) return node.map((n) => prepass(n, doc));
+  if (node === null || typeof node !== 'object') return node;
+  const out = {};
+  if (names) {
+    for (const [k, v] of Object.entries(node)) out[k] = prepass(v, doc);
+    return out;
+  }
+  for (const [k, v] of Object.entries(node)) {
+    out[k] = DATA.has(k) ? v : prepass(v, doc, NAMED.has(k));
+  }
+  const isObject = out.type === 'object' || (out.type === undefined && out.properties);
+  if (isObject && !('additionalProperties' in out)) out.additionalProperties = false;
+  const union = out.oneOf ? 'oneOf' : out.anyOf ? 'anyOf' : null;
+  if (union && out.discriminator && typeof out.discriminator.propertyName === 'string') {
+    const prop = out.discriminator.propertyName;
+    const mapping = out.discriminator.mapping || {};
+    out[union] = out[union].map((member) => {
+      if (!member || typeof member.$ref !== 'string') return member;
+      let tag = Object.keys(mapping).find((k) => mapping[k] === member.$ref);
+      if (tag === undefined) tag = unescapePointer(member.$ref.split('/').pop());
+      return { allOf: [member, { properties: { [prop]: { enum: [tag] } }, required: [prop] }] };
+    });
+  }
+  if (out.nullable === true) {
+    delete out.nullable;
+    if (typeof out.type === 'string') {
+      out.type = [out.type, 'null'];
+    } else if (out.type === undefined) {
+      return { anyOf: [out, { type: 'null' }] };
+    }
+  }
+  return out;
+}
+
+function base64Sample() {
+  const n = Math.floor(jsf.random.number(1, 12));
+  const bytes = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) bytes[i] = Math.floor(jsf.random.number(0, 255));
+  return bytes.toString('base64');
+}
+
+// The validator's copy: `oneOf` checked as `anyOf`, string `id`s, data and `x-` extensions
+// dropped, `nullable` without `type` as an `anyOf` with null. Definitions commonly have members that
+// overlap (objects with no `required`), so a value built from one member also matches
+// another, which `oneOf` rejects; the sampler builds each instance from one member, which is
+// what a server sends.
+function anyOfForOneOf(node, names = false) {
+  if (Array.isArray(node)) return node.map((n) => anyOfForOneOf(n));
+  if (node === null || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (names) {
+      out[k] = anyOfForOneOf(v);
+      continue;
+    }
+    // OpenAPI 3.0 has no `id`/`$id`/`$schema`; draft-04 would read a string `id` as a base
+    // URI. Examples and defaults do not take part in validation (and Ajv walks every key).
+    if ((k === 'id' || k === '$id' || k === '$schema') && typeof v === 'string') continue;
+    if ((DATA.has(k) && k !== 'enum') || k.startsWith('x-')) continue;
+    const key = k === 'oneOf' && Array.isArray(v) && !('anyOf' in node) ? 'anyOf' : k;
+    out[key] = k === 'enum' ? v : anyOfForOneOf(v, NAMED.has(k));
+  }
+  // Ajv knows `nullable` only next to `type`; elsewhere (`allOf`/`anyOf` + `nullable`) it
+  // means what JSON Schema says with an `anyOf` of null.
+  if ('nullable' in out && out.type === undefined) {
+    const nullable = out.nullable === true;
+    delete out.nullable;
+    if (nullable) return { anyOf: [out, { type: 'null' }] };
+  }
+  return out;
+}
+
+function validator(doc) {
+  const ajv = new Ajv({ strict: false, logger: false, allErrors: false, validateSchema: false });
+  addFormats(ajv);
+  ajv.addFormat('int32', { type: 'number', validate: (n) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
+  ajv.addFormat('int64', { type: 'number', validate: (n) => Number.isInteger(n) });
+  ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+  ajv.addSchema(anyOfForOneOf(doc), 'doc');
+  return ajv;
+}
+
+function sample(crate) {
+  const types = readJson(path.join(crate, 'roundtrip/types.json'));
+  const doc = readJson(path.join(crate, 'roundtrip/openapi.json'));
+  const samplerDoc = { components: prepass(doc.components || {}, doc), paths: prepass(doc.paths || {}, doc) };
+  const ajv = validator(doc);
+  // The sampler resolves each `#/…` reference through this (it would clone a whole root
+  // document for every instance otherwise).
+  const refs = new Proxy(
+    {},
+    {
+      get(target, key) {
+        if (typeof key === 'string' && key.startsWith('#/')) return at(samplerDoc, key.slice(1));
+        return target[key];
+      },
+    },
+  );
+  jsf.format('byte', base64Sample);
+  const instances = {};
+  const faults = [];
+  const untested = [];
+  const origins = {};
+  const exampleFaults = [];
+  const examples = collectExamples(doc);
+  const repaired = [];
+  for (const t of types) {
+    const { schema, real } = schemaAt(samplerDoc, t.pointer);
+    if (schema === undefined || schema === null || typeof schema !== 'object') {
+      untested.push(`${t.name} (no schema at '${t.pointer}')`);
+      continue;
+    }
+    if (real !== t.pointer) repaired.push(`${t.name}: ${t.pointer} → ${real}`);
+    let validate;
+    try {
+      validate = ajv.getSchema(`doc#${real.split('/').map((s) => encodeURIComponent(unescapePointer(s)).replace(/~/g, '~0')).join('/')}`);
+    } catch (e) {
+      validate = null;
+      faults.push({ type: t.name, instance: -1, why: `validator cannot compile the schema: ${e.message.slice(0, 200)}` });
+    }
+    const list = [];
+    const from = [];
+    // A nullable schema's `null` is the use site's `Option`, not the named type's: the root
+    // of an instance is drawn again (at most 4 times) until it is not null.
+    const rootNullable = at(doc, real)?.nullable === true;
+    for (let i = 0; i < INSTANCES; i++) {
+      let value;
+      let error;
+      for (let attempt = 0; attempt < 4; attempt++) {
+        jsf.option({
+          random: seeded(attempt ? `${t.name}#${i}/${attempt}` : `${t.name}#${i}`),
+          alwaysFakeOptionals: i !== 1,
+          optionalsProbability: i === 1 ? 0.5 : null,
+          fixedProbabilities: true,
+          failOnInvalidTypes: false,
+          failOnInvalidFormat: false,
+          useDefaultValue: false,
+          useExamplesValue: false,
+          fillProperties: false,
+          refDepthMin: 4,
+          refDepthMax: 4,
+          maxItems: 2,
+          ignoreMissingRefs: true,
+          renderTitle: false,
+          renderDescription: false,
+        });
+        try {
+          value = jsf.generate(schema, refs);
+          error = undefined;
+        } catch (e) {
+          error = e;
+        }
+        if (!(rootNullable && value === null)) break;
+      }
+      if (error) {
+        faults.push({ type: t.name, instance: i, why: `sampler error: ${String(error.message).slice(0, 200)}` });
+        continue;
+      }
+      if (rootNullable && value === null) continue;
+      if (value === undefined) {
+        faults.push({ type: t.name, instance: i, why: 'sampler produced nothing' });
+        continue;
+      }
+      if (validate && !validate(value)) {
+        const err = (validate.errors || [])[0] || {};
+        faults.push({ type: t.name, instance: i, why: `invalid instance: ${err.instancePath || '/'} ${err.message || ''}`, value: JSON.stringify(value).slice(0, 300) });
+        continue;
+      }
+      list.push(value);
+      from.push(`sampler #${i}`);
+    }
+    // The definition's own examples of this schema (Postman collections: the saved bodies
+    // the types were inferred from), checked the same way.
+    for (const [where, value] of examples.get(real) || []) {
+      if (validate && !validate(value)) {
+        const err = (validate.errors || [])[0] || {};
+        exampleFaults.push({ type: t.name, example: where, why: `${err.instancePath || '/'} ${err.message || ''}` });
+        continue;
+      }
+      list.push(value);
+      from.push(`example ${where}`);
+    }
+    if (list.length) {
+      instances[t.name] = list;
+      origins[t.name] = from;
+    }
+  }
+  fs.writeFileSync(path.join(crate, 'roundtrip/instances.json'), JSON.stringify(instances));
+  fs.writeFileSync(path.join(crate, 'roundtrip/origins.json'), JSON.stringify(origins));
+  fs.writeFileSync(path.join(crate, 'roundtrip/sampler.json'), JSON.stringify({ faults, untested, repaired, exampleFaults }, null, 1));
+}
+
+// Schemas that may describe the value at a place, through $ref, allOf, oneOf, anyOf.
+function expand(schema, doc, seen = new Set()) {
+  if (!schema || typeof schema !== 'object') return [];
+  if (typeof schema.$ref === 'string') {
+    if (seen.has(schema.$ref)) return [];
+    seen.add(schema.$ref);
+    return expand(at(doc, schema.$ref.replace(/^#/, '')), doc, seen);
+  }
+  const out = [schema];
+  for (const k of ['allOf', 'oneOf', 'anyOf']) {
+    if (Array.isArray(schema[k])) for (const s of schema[k]) out.push(...expand(s, doc, seen));
+  }
+  return out;
+}
+
+function child(schemas, key, doc) {
+  const out = [];
+  for (const s of schemas) {
+    if (typeof key === 'number') {
+      if (s.items) out.push(...expand(s.items, doc));
+    } else if (s.properties && s.properties[key]) {
+      out.push(...expand(s.properties[key], doc));
+    } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
+      out.push(...expand(s.additionalProperties, doc));
+    }
+  }
+  return out;
+}
+
+function esc(k) {
+  return String(k).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+// Differences between an instance and its re-encoding: [{pointer, kind, allowed}].
+function diff(a, b, schemas, doc, ptr, out) {
+  if (a === b) return;
+  const hasFormat = (f) => schemas.some((s) => s.format === f);
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (hasFormat('date-time') && !Number.isNaN(Date.parse(a)) && Date.parse(a) === Date.parse(b)) {
+      out.push({ pointer: ptr, kind: 'same-instant', allowed: true });
+    } else if (hasFormat('byte') && Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'))) {
+      out.push({ pointer: ptr, kind: 'same-bytes', allowed: true });
+    } else {
+      out.push({ pointer: ptr, kind: 'changed', allowed: false, detail: `${JSON.stringify(a).slice(0, 60)} → ${JSON.stringify(b).slice(0, 60)}` });
+    }
+    return;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const p = `${ptr}/${i}`;
+      if (i >= b.length) out.push({ pointer: p, kind: 'dropped', allowed: false });
+      else if (i >= a.length) out.push({ pointer: p, kind: 'added', allowed: false });
+      else diff(a[i], b[i], child(schemas, i, doc), doc, p, out);
+    }
+    return;
+  }
+  const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(a) && isObj(b)) {
+    for (const k of Object.keys(a)) {
+      const p = `${ptr}/${esc(k)}`;
+      if (!(k in b)) {
+        const required = schemas.some((s) => Array.isArray(s.required) && s.required.includes(k));
+        if (a[k] === null && !required) out.push({ pointer: p, kind: 'null-absent', allowed: true });
+        else out.push({ pointer: p, kind: 'dropped', allowed: false, detail: JSON.stringify(a[k]).slice(0, 60) });
+      } else {
+        diff(a[k], b[k], child(schemas, k, doc), doc, p, out);
+      }
+    }
+    for (const k of Object.keys(b)) {
+      if (!(k in a)) out.push({ pointer: `${ptr}/${esc(k)}`, kind: 'added', allowed: false, detail: JSON.stringify(b[k]).slice(0, 60) });
+    }
+    return;
+  }
+  if (typeof a === 'number' && typeof b === 'number' && a === b) return;
+  out.push({ pointer: ptr || '/', kind: 'changed', allowed: false, detail: `${JSON.stringify(a).slice(0, 60)} → ${JSON.stringify(b).slice(0, 60)}` });
+}
+
+function compare(reportPath, baselinePath, crates) {
+  const baseline = new Map();
+  if (fs.existsSync(baselinePath)) {
+    for (const line of fs.readFileSync(baselinePath, 'utf8').split('\n')) {
+      if (!line.trim() || line.startsWith('#')) continue;
+      const [def, type, kind, reason] = line.split('\t');
+      baseline.set(`${def}\t${type}\t${kind}`, reason || '');
+    }
+  }
+  const rows = [];
+  const failures = [];
+  const allowed = {};
+  const totals = { types: 0, tested: 0, instances: 0, examples: 0, faults: 0, exampleFaults: 0, untested: 0, repaired: 0, failures: 0 };
+  for (const crate of crates) {
+    const def = path.basename(crate);
+    const types = readJson(path.join(crate, 'roundtrip/types.json'));
+    const doc = readJson(path.join(crate, 'roundtrip/openapi.json'));
+    const instances = readJson(path.join(crate, 'roundtrip/instances.json'));
+    const sampler = readJson(path.join(crate, 'roundtrip/sampler.json'));
+    const originsPath = path.join(crate, 'roundtrip/origins.json');
+    const origins = fs.existsSync(originsPath) ? readJson(originsPath) : {};
+    const resultsPath = path.join(crate, 'roundtrip/results.json');
+    const results = fs.existsSync(resultsPath) ? readJson(resultsPath) : null;
+    const row = { def, types: types.length, tested: 0, instances: 0, faults: sampler.faults.length, untested: sampler.untested.length, repaired: (sampler.repaired || []).length, exampleFaults: (sampler.exampleFaults || []).length, examples: 0, byKind: {} };
+    const pointers = Object.fromEntries(types.map((t) => [t.name, t]));
+    for (const [name, list] of Object.entries(instances)) {
+      row.tested += 1;
+      row.instances += list.length;
+      row.examples += (origins[name] || []).filter((o) => o.startsWith('example')).length;
+      const got = results ? results[name] : undefined;
+      list.forEach((instance, i) => {
+        const r = got ? got[i] : undefined;
+        const fail = (kind, pointer, detail) => {
+          row.byKind[kind] = (row.byKind[kind] || 0) + 1;
+          const origin = (origins[name] || [])[i] || `#${i}`;
+          failures.push({ def, type: name, typeKind: pointers[name].kind, instance: i, origin, kind, pointer, detail });
+        };
+        if (!r) return fail('not-run', '', results ? 'no result for this type' : 'the round-trip program did not run');
+        if (r.decode !== undefined) return fail('decode', '', r.decode);
+        if (r.encode !== undefined) return fail('encode', '', r.encode);
+        const out = [];
+        diff(instance, JSON.parse(r.ok), expand(schemaAt(doc, pointers[name].pointer).schema, doc), doc, '', out);
+        const kinds = new Set();
+        for (const d of out) {
+          if (d.allowed) {
+            allowed[d.kind] = (allowed[d.kind] || 0) + 1;
+          } else if (!kinds.has(d.kind)) {
+            kinds.add(d.kind);
+            fail(d.kind, d.pointer, d.detail);
+          }
+        }
+      });
+    }
+    rows.push(row);
+    for (const k of ['types', 'tested', 'instances', 'examples', 'faults', 'exampleFaults', 'untested', 'repaired']) totals[k] += row[k];
+  }
+  const newOnes = [];
+  const seen = new Set();
+  for (const f of failures) {
+    const key = `${f.def}\t${f.type}\t${f.kind}`;
+    seen.add(key);
+    if (!baseline.has(key)) newOnes.push(f);
+  }
+  totals.failures = failures.length;
+  const kinds = {};
+  for (const f of failures) kinds[f.kind] = (kinds[f.kind] || 0) + 1;
+  const pad = (s, n) => String(s).padEnd(n);
+  console.log(`${pad('definition', 44)} ${pad('types', 6)} ${pad('tested', 6)} ${pad('inst', 6)} ${pad('faults', 6)} failures by kind`);
+  for (const r of rows) {
+    const byKind = Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ') || '0';
+    console.log(`${pad(r.def, 44)} ${pad(r.types, 6)} ${pad(r.tested, 6)} ${pad(r.instances, 6)} ${pad(r.faults, 6)} ${byKind}`);
+  }
+  console.log(`TOTAL: ${rows.length} definitions, ${totals.types} named types, ${totals.tested} tested, ${totals.untested} without a schema, ${totals.repaired} type pointers repaired (allOf), ${totals.instances} instances run (${totals.examples} of them the definitions' examples), ${totals.faults} sampler faults and ${totals.exampleFaults} examples invalid against their schema (not run), ${totals.failures} failing instances ${JSON.stringify(kinds)}; allowed differences ${JSON.stringify(allowed)}`);
+  const stale = [...baseline.keys()].filter((k) => !seen.has(k) && crates.some((c) => k.startsWith(`${path.basename(c)}\t`)));
+  for (const k of stale) console.log(`fixed (remove from the baseline): ${k.replace(/\t/g, ' / ')}`);
+  fs.writeFileSync(reportPath, JSON.stringify({ totals, kinds, allowed, rows, failures }, null, 1));
+  for (const f of newOnes.slice(0, 40)) {
+    console.log(`NEW FAILURE ${f.def} / ${f.type} (${f.typeKind}) ${f.origin}: ${f.kind} at '${f.pointer}' ${f.detail ? String(f.detail).slice(0, 200) : ''}`);
+  }
+  if (newOnes.length) {
+    console.log(`${newOnes.length} failing instance(s) not in the baseline ${baselinePath} (full list: ${reportPath})`);
+    process.exitCode = 1;
+  }
+}
+
+// The baseline lines of a report's failures, one per (definition, type, kind), with the first
+// instance's place and detail as the reason.
+function baselineOf(reportPath) {
+  const report = readJson(reportPath);
+  const lines = new Map();
+  for (const f of report.failures) {
+    const key = `${f.def}\t${f.type}\t${f.kind}`;
+    if (lines.has(key)) continue;
+    const what = { decode: 'does not decode', encode: 'does not encode', dropped: 'drops a field', changed: 'changes a value', added: 'adds a field', 'not-run': 'was not run' }[f.kind] || f.kind;
+    const detail = String(f.detail || '').replace(/[\t\n]/g, ' ').slice(0, 160);
+    lines.set(key, `${key}\t${f.typeKind} ${what} (${f.origin}, at '${f.pointer}'): ${detail}`);
+  }
+  console.log('# Known round-trip failures of .ci/roundtrip.sh: definition<TAB>type<TAB>kind<TAB>reason.');
+  console.log('# A failure of a (definition, type, kind) not listed here fails CI; the target is none.');
+  console.log('# Written by `node .ci/roundtrip.mjs baseline target/roundtrip/report.json`, then read.');
+  for (const key of [...lines.keys()].sort()) console.log(lines.get(key));
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+if (cmd === 'sample') {
+  for (const crate of args) {
+    try {
+      sample(crate);
+    } catch (e) {
+      // Nothing of this definition is run; the table shows its types as untested.
+      console.error(`${crate}: cannot sample: ${String(e.message).slice(0, 300)}`);
+      fs.writeFileSync(path.join(crate, 'roundtrip/instances.json'), '{}');
+      fs.writeFileSync(path.join(crate, 'roundtrip/origins.json'), '{}');
+      fs.writeFileSync(path.join(crate, 'roundtrip/sampler.json'), JSON.stringify({ faults: [], untested: [`all (${String(e.message).slice(0, 200)})`], repaired: [], exampleFaults: [] }));
+    }
+  }
+} else if (cmd === 'baseline') {
+  baselineOf(args[0]);
+} else if (cmd === 'compare') {
+  compare(args[0], args[1], args.slice(2));
+} else {
+  console.error('usage: roundtrip.mjs sample <crate-dir>... | compare <report.json> <baseline> <crate-dir>...');
+  process.exitCode = 2;
+}

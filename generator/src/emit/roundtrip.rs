@@ -1,0 +1,103 @@
+//! The round-trip harness of a generated crate (issue 15): a program that decodes JSON
+//! instances as each named type and re-encodes them, and the list of those types with the
+//! JSON pointer of the schema each came from, for an independent sampler to make instances.
+//!
+//! Only `connectorkit generate --roundtrip-harness` (CI's `.ci/roundtrip.sh`) writes these
+//! files: the program in `examples/`, the type list and the normalized document in
+//! `roundtrip/`. A normal generated crate does not carry them.
+
+use quote::quote;
+use serde_json::json;
+
+use super::rust::ident;
+use crate::model::{Connector, TypeKind};
+
+/// Where the program goes in the crate: `examples/roundtrip_<crate>.rs`, a name of its own
+/// so that the programs of a whole workspace build side by side.
+pub fn program_path(crate_name: &str) -> String {
+    format!("examples/roundtrip_{}.rs", crate_name.replace('-', "_"))
+}
+/// Where the type list goes in the crate.
+pub const TYPES: &str = "roundtrip/types.json";
+
+/// The round-trip program: reads `{"Type": [instance, …], …}` on stdin and prints
+/// `{"Type": [{"ok": re-encoded} | {"decode": error} | {"encode": error}, …], …}`, decoding
+/// from and encoding to JSON text as a response body and a request body would be. A type
+/// name it does not know is left out of the output.
+pub fn program(c: &Connector, crate_name: &str) -> Result<String, String> {
+    let krate = ident(&crate_name.replace('-', "_"));
+    let arms = c.types.iter().map(|d| {
+        let key = d.name.as_str();
+        let ty = ident(&d.name);
+        quote!(#key => round::<#krate::types::#ty>(text),)
+    });
+    let tokens = quote! {
+        //! Round trip of every named type: each instance on stdin is decoded as its type and
+        //! re-encoded; the results go to stdout (see `.ci/roundtrip.sh`).
+
+        use std::collections::BTreeMap;
+        use std::io::Read;
+
+        use serde_json::{json, Value};
+
+        /// Decodes `text` as `T` and encodes it again (unused when there is no named type).
+        #[allow(dead_code)]
+        fn round<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> Value {
+            match serde_json::from_str::<T>(text) {
+                Ok(decoded) => match serde_json::to_string(&decoded) {
+                    Ok(encoded) => json!({ "ok": encoded }),
+                    Err(e) => json!({ "encode": e.to_string() }),
+                },
+                Err(e) => json!({ "decode": e.to_string() }),
+            }
+        }
+
+        /// The round trip of `text` as the type called `name`, if there is one.
+        fn dispatch(name: &str, text: &str) -> Option<Value> {
+            Some(match name {
+                #(#arms)*
+                _ => return None,
+            })
+        }
+
+        fn main() -> Result<(), Box<dyn std::error::Error>> {
+            let mut input = String::new();
+            std::io::stdin().read_to_string(&mut input)?;
+            let instances: BTreeMap<String, Vec<Value>> = serde_json::from_str(&input)?;
+            let mut out = serde_json::Map::new();
+            for (name, list) in instances {
+                let results: Option<Vec<Value>> = list
+                    .iter()
+                    .map(|instance| dispatch(&name, &instance.to_string()))
+                    .collect();
+                if let Some(results) = results {
+                    out.insert(name, Value::Array(results));
+                }
+            }
+            println!("{}", Value::Object(out));
+            Ok(())
+        }
+    };
+    super::format(tokens)
+}
+
+/// `roundtrip/types.json`: every named type with its kind and the JSON pointer (into the
+/// normalized document, `connectorkit convert`) of the schema it was made from.
+pub fn type_list(c: &Connector) -> Result<String, String> {
+    let list: Vec<_> = c
+        .types
+        .iter()
+        .map(|d| {
+            let kind = match &d.kind {
+                TypeKind::Struct { .. } => "struct",
+                TypeKind::StringEnum { .. } => "string-enum",
+                TypeKind::Union { tag: Some(_), .. } => "tagged-union",
+                TypeKind::Union { tag: None, .. } => "untagged-union",
+                TypeKind::Alias(_) => "alias",
+                TypeKind::Newtype(_) => "newtype",
+            };
+            json!({ "name": d.name, "kind": kind, "pointer": d.pointer })
+        })
+        .collect();
+    serde_json::to_string_pretty(&list).map_err(|e| format!("internal error: type list: {e}"))
+}
