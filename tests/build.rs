@@ -12,6 +12,7 @@ fn main() {
             manifest.join("../examples/petstore/petstore.yaml"),
         ),
         ("hazards", manifest.join("definitions/hazards.yaml")),
+        ("unions", manifest.join("definitions/unions.yaml")),
     ];
     let pp = manifest.join("../../shared/corpus/powerplatform");
     let connectors = [
