@@ -14,6 +14,7 @@ fn main() {
         ("hazards", manifest.join("definitions/hazards.yaml")),
         ("allof", manifest.join("definitions/allof.yaml")),
         ("bodyless", manifest.join("definitions/bodyless.yaml")),
+        ("unions", manifest.join("definitions/unions.yaml")),
     ];
     let pp = manifest.join("../../shared/corpus/powerplatform");
     let connectors = [

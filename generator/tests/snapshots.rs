@@ -63,6 +63,18 @@ fn allof_shapes() {
     );
 }
 
+/// The union shapes of `tests/definitions/unions.yaml` (also compiled and decoded by
+/// `connectorkit-tests`' `unions_e2e`): only `types.rs`, where they are.
+#[test]
+fn unions_types() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/definitions/unions.yaml");
+    let prepared = connectorkit_generator::prepare_file(&path)
+        .unwrap_or_else(|f| panic!("unions.yaml does not generate:\n{f}"));
+    let s = connectorkit_generator::emit::sources(&prepared.connector, &prepared.source_name)
+        .unwrap_or_else(|e| panic!("unions.yaml: {e}"));
+    insta::assert_snapshot!("unions_types", s.types);
+}
+
 #[test]
 fn generation_is_deterministic() {
     for rel in [

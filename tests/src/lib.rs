@@ -24,6 +24,12 @@ pub mod bodyless {
     include!(concat!(env!("OUT_DIR"), "/bodyless.rs"));
 }
 
+/// Every union shape (`tests/definitions/unions.yaml`): internally and adjacently tagged,
+/// discriminated with and without mapping, primitives, untagged with a raw fallback.
+pub mod unions {
+    include!(concat!(env!("OUT_DIR"), "/unions.rs"));
+}
+
 /// Power Platform connector `certified-connectors/AzureAD` (from `../shared/corpus`): the
 /// templated `oauth2generic` identity provider.
 pub mod azure_ad {

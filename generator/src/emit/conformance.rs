@@ -512,7 +512,11 @@ fn named(cx: &Ctx, v: &Value, n: &str, depth: usize) -> Result<TokenStream, Stri
                 }
             }
         }
-        TypeKind::Union { variants, tag } => {
+        TypeKind::Union {
+            variants,
+            tag,
+            content,
+        } => {
             let chosen = match tag {
                 Some(tag) => {
                     let wanted = v.get(tag).and_then(Value::as_str);
@@ -530,8 +534,19 @@ fn named(cx: &Ctx, v: &Value, n: &str, depth: usize) -> Result<TokenStream, Stri
                 return Err(n.to_string());
             };
             let vi = ident(&x.ident);
-            let e = value(cx, v, x.ty.as_ref().unwrap_or(&RustType::Value), depth + 1)?;
-            quote!(#name::#vi(#e))
+            match &x.ty {
+                // A unit variant: the tag alone.
+                None => quote!(#name::#vi),
+                Some(t) => {
+                    // Adjacently tagged: the payload is the content property's value.
+                    let payload = match (tag, content) {
+                        (Some(_), Some(c)) => v.get(c).cloned().unwrap_or(Value::Null),
+                        _ => v.clone(),
+                    };
+                    let e = value(cx, &payload, t, depth + 1)?;
+                    quote!(#name::#vi(#e))
+                }
+            }
         }
         TypeKind::Alias(t) => value(cx, v, t, depth + 1)?,
         TypeKind::Newtype(t) => {

@@ -144,24 +144,37 @@ fn def(d: &TypeDef) -> TokenStream {
                 connectorkit::string_enum_impls!(#name);
             }
         }
-        TypeKind::Union { variants, tag } => {
-            let tag_attr = match tag {
-                Some(t) => quote!(#[serde(tag = #t)]),
-                None => quote!(#[serde(untagged)]),
+        TypeKind::Union {
+            variants,
+            tag,
+            content,
+        } => {
+            let tag_attr = match (tag, content) {
+                (Some(t), Some(c)) => quote!(#[serde(tag = #t, content = #c)]),
+                (Some(t), None) => quote!(#[serde(tag = #t)]),
+                (None, _) => quote!(#[serde(untagged)]),
             };
             let vs = variants.iter().map(|v| {
                 let vi = ident(&v.ident);
-                let vty =
-                    v.ty.as_ref()
-                        .map(ty)
-                        .unwrap_or_else(|| quote!(serde_json::Value));
-                let vdoc_fallback = format!("A `{}`.", bare(&v.ident));
+                let vdoc_fallback = match (&v.wire, tag) {
+                    (Some(w), Some(t)) => format!("`{t}`: `{w}`."),
+                    _ => format!("A `{}`.", bare(&v.ident)),
+                };
                 let vdoc = docs::attrs_or(v.doc.as_deref(), &vdoc_fallback);
                 let rename = match (tag, &v.wire) {
                     (Some(_), Some(w)) if w != bare(&v.ident) => quote!(#[serde(rename = #w)]),
                     _ => quote!(),
                 };
-                quote!(#vdoc #rename #vi(#vty),)
+                match (&v.ty, tag) {
+                    (None, Some(_)) => quote!(#vdoc #rename #vi,),
+                    (t, _) => {
+                        let vty = t
+                            .as_ref()
+                            .map(ty)
+                            .unwrap_or_else(|| quote!(serde_json::Value));
+                        quote!(#vdoc #rename #vi(#vty),)
+                    }
+                }
             });
             let derive = derives(d);
             quote! {

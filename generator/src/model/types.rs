@@ -20,6 +20,7 @@ use crate::pointer;
 
 mod all_of;
 mod checks;
+mod unions;
 
 pub use all_of::annotation_doc;
 
@@ -170,7 +171,7 @@ impl RustType {
             RustType::Map(t) => format!("{}Map", t.variant_hint()),
             RustType::Option(t) | RustType::Boxed(t) => t.variant_hint(),
             RustType::String => "String".into(),
-            RustType::Bool => "Bool".into(),
+            RustType::Bool => "Boolean".into(),
             RustType::I8
             | RustType::I16
             | RustType::I32
@@ -235,12 +236,15 @@ pub enum TypeKind {
         /// Variants.
         variants: Vec<Variant>,
     },
-    /// `oneOf`/`anyOf`: untagged, or internally tagged by `tag`.
+    /// `oneOf`/`anyOf`: untagged, internally tagged by `tag`, or adjacently tagged by
+    /// `tag` + `content`. A variant without a payload (`ty: None`) is a unit variant.
     Union {
         /// Variants.
         variants: Vec<Variant>,
         /// Discriminator property.
         tag: Option<String>,
+        /// The property holding the payload of an adjacently tagged union.
+        content: Option<String>,
     },
     /// `pub type Name = T;`
     Alias(RustType),
@@ -903,127 +907,9 @@ impl<'a> TypeSpace<'a> {
         })
     }
 
-    fn union_kind(
-        &mut self,
-        name: &str,
-        schema: &Schema,
-        members: &[ReferenceOr<Schema>],
-        ptr: &str,
-        keyword: &str,
-    ) -> TypeKind {
-        let list_ptr = pointer::push(ptr, keyword);
-        // A discriminator with every member a named struct → internally tagged enum.
-        if let Some(disc) = &schema.schema_data.discriminator {
-            let mut tagged = Vec::new();
-            for m in members {
-                let ReferenceOr::Reference { reference } = m else {
-                    tagged.clear();
-                    break;
-                };
-                let Some((target, key)) = self.component_schema(reference) else {
-                    tagged.clear();
-                    break;
-                };
-                if !is_plain_object(target) {
-                    tagged.clear();
-                    break;
-                }
-                let tag = disc
-                    .mapping
-                    .iter()
-                    .find(|(_, r)| r.as_str() == reference.as_str())
-                    .map(|(v, _)| v.clone())
-                    .unwrap_or_else(|| key.clone());
-                tagged.push((tag, self.components.get(&key).cloned().unwrap_or_default()));
-            }
-            if !tagged.is_empty() && tagged.len() == members.len() {
-                let mut namer = Namer::default();
-                let variants = tagged
-                    .into_iter()
-                    .map(|(tag, ty_name)| {
-                        self.tag_fields
-                            .insert((ty_name.clone(), disc.property_name.clone()));
-                        let (ident, _) = namer.claim(bare(&pascal_ident(&tag, "Variant")));
-                        Variant {
-                            ident,
-                            wire: Some(tag),
-                            ty: Some(RustType::Named(ty_name)),
-                            doc: None,
-                        }
-                    })
-                    .collect();
-                return TypeKind::Union {
-                    variants,
-                    tag: Some(disc.property_name.clone()),
-                };
-            }
-        }
-        let mut namer = Namer::default();
-        let mut variants = Vec::new();
-        let mut seen = BTreeSet::new();
-        for (i, m) in members.iter().enumerate() {
-            let member_ptr = pointer::push(&list_ptr, &i.to_string());
-            let hint_ctx = match m {
-                ReferenceOr::Item(s) => match &s.schema_data.title {
-                    Some(t) => format!("{name}{}", pascal_ident(t, "")),
-                    None => format!("{name}Variant{i}"),
-                },
-                ReferenceOr::Reference { .. } => format!("{name}Variant{i}"),
-            };
-            let ty = self.type_for(m, &hint_ctx, &member_ptr);
-            let ty = match ty {
-                RustType::Option(inner) => *inner,
-                t => t,
-            };
-            if !seen.insert(ty.clone()) {
-                continue;
-            }
-            let hint = ty.variant_hint();
-            let short = hint
-                .strip_prefix(name)
-                .filter(|s| !s.is_empty())
-                .unwrap_or(&hint);
-            let (ident, _) = namer.claim(bare(&pascal_ident(short, "Variant")));
-            let doc = match m {
-                ReferenceOr::Item(s) => schema_doc(s),
-                ReferenceOr::Reference { .. } => None,
-            };
-            variants.push(Variant {
-                ident,
-                wire: None,
-                ty: Some(ty),
-                doc,
-            });
-        }
-        // serde tries untagged variants in order: catch-alls go last, precise scalars first.
-        variants.sort_by_key(|v| match v.ty.as_ref() {
-            Some(RustType::Value) => 3,
-            Some(RustType::JsonObject) | Some(RustType::Map(_)) => 2,
-            Some(RustType::String) => 1,
-            _ => 0,
-        });
-        TypeKind::Union {
-            variants,
-            tag: None,
-        }
-    }
-
     /// Finishes the space: tag fields made optional, recursion boxed, derives decided.
     pub fn finish(mut self, diags: &mut Diagnostics) -> Vec<TypeDef> {
-        // Tagged unions carry the tag; their member structs must not require it again.
-        for def in &mut self.defs {
-            if let TypeKind::Struct { fields, .. } = &mut def.kind {
-                for f in fields.iter_mut() {
-                    if self
-                        .tag_fields
-                        .contains(&(def.name.clone(), f.wire_name.clone()))
-                    {
-                        f.ty = f.ty.clone().optional();
-                        f.optional = true;
-                    }
-                }
-            }
-        }
+        self.release_tag_fields();
         let known: BTreeSet<String> = self.defs.iter().map(|d| d.name.clone()).collect();
         for def in &mut self.defs {
             match &mut def.kind {
@@ -1041,6 +927,7 @@ impl<'a> TypeSpace<'a> {
                 TypeKind::StringEnum { .. } => {}
             }
         }
+        self.order_untagged();
         self.box_recursion();
         self.newtype_recursive_aliases();
         self.decide_derives();
