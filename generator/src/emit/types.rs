@@ -113,6 +113,18 @@ fn def(d: &TypeDef) -> TokenStream {
                 let wire = v.wire.clone().unwrap_or_default();
                 quote!(#wire => Self::#vi,)
             });
+            // With no known value, every string is `Unknown` (a `match` with only `_` would
+            // be clippy's `match_single_binding`).
+            let from_body = if variants.is_empty() {
+                quote!(Self::Unknown(s.to_string()))
+            } else {
+                quote! {
+                    match s {
+                        #(#from_wire)*
+                        _ => Self::Unknown(s.to_string()),
+                    }
+                }
+            };
             quote! {
                 #doc
                 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -134,10 +146,7 @@ fn def(d: &TypeDef) -> TokenStream {
 
                 impl From<&str> for #name {
                     fn from(s: &str) -> Self {
-                        match s {
-                            #(#from_wire)*
-                            _ => Self::Unknown(s.to_string()),
-                        }
+                        #from_body
                     }
                 }
 

@@ -46,6 +46,10 @@ impl TypeSpace<'_> {
         ptr: &str,
         keyword: &str,
     ) -> TypeKind {
+        // `oneOf: []` constrains nothing a client can type: any JSON value.
+        if members.is_empty() {
+            return TypeKind::Alias(RustType::Value);
+        }
         let list_ptr = pointer::push(ptr, keyword);
         let disc = schema.schema_data.discriminator.as_ref();
         if let Some(disc) = disc {
@@ -77,6 +81,10 @@ impl TypeSpace<'_> {
         members: &[ReferenceOr<Schema>],
         ptr: &str,
     ) -> Option<TypeKind> {
+        // `oneOf: []` is no string enum (every member of none is one, vacuously).
+        if members.is_empty() {
+            return None;
+        }
         let mut values: Vec<String> = Vec::new();
         let mut docs: Vec<(String, String)> = Vec::new();
         for m in members {
