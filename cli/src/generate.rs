@@ -21,6 +21,9 @@ pub struct Args<'a> {
     pub conformance: bool,
     /// Also write the round-trip harness of each crate.
     pub roundtrip_harness: bool,
+    /// Registry, version, license, repository, description and authors of every crate
+    /// (its name and runtime are set per input).
+    pub crate_options: CrateOptions,
 }
 
 /// Generates every input; a bad input is reported and the rest still generate. False (exit
@@ -104,6 +107,7 @@ pub fn run(args: &Args) -> bool {
                     name: Some(crate_name),
                     runtime,
                     conformance: args.conformance,
+                    ..args.crate_options.clone()
                 })
                 .map(|mut c| {
                     c.files.extend(harness);

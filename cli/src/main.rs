@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use connectorkit_generator::LoadOptions;
+use connectorkit_generator::{CrateOptions, LoadOptions};
 
 /// Typed async Rust clients from OpenAPI definitions.
 ///
@@ -54,6 +54,8 @@ enum Command {
         /// `roundtrip/*.json`), for CI's `.ci/roundtrip.sh`.
         #[arg(long, hide = true)]
         roundtrip_harness: bool,
+        #[command(flatten)]
+        package: Package,
     },
     /// Print the normalized OpenAPI 3.0 document.
     Convert {
@@ -83,6 +85,30 @@ enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
+}
+
+/// What a generated crate's Cargo.toml says for a registry (`generate`).
+#[derive(clap::Args, Debug)]
+struct Package {
+    /// The Cargo registry to publish to: `publish = ["NAME"]`, and the `connectorkit`
+    /// runtime taken from that registry (a name from `[registries]` in `.cargo/config.toml`).
+    #[arg(long, value_name = "NAME", conflicts_with = "runtime_path")]
+    registry: Option<String>,
+    /// The crate version (semver); default: the API's version made semver.
+    #[arg(long, value_name = "SEMVER")]
+    crate_version: Option<String>,
+    /// The crate's license (an SPDX expression, such as `MIT OR Apache-2.0`).
+    #[arg(long, value_name = "SPDX")]
+    license: Option<String>,
+    /// The crate's repository URL.
+    #[arg(long, value_name = "URL")]
+    repository: Option<String>,
+    /// The crate's description; default: "Typed async client for <title>".
+    #[arg(long, value_name = "TEXT")]
+    description: Option<String>,
+    /// The crate's authors (repeat, or separate with commas).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    authors: Vec<String>,
 }
 
 /// Output formats of `convert`.
@@ -129,6 +155,7 @@ fn run(cli: Cli) -> ExitCode {
             force,
             conformance,
             roundtrip_harness,
+            package,
         } => generate::run(&generate::Args {
             inputs: &inputs,
             out: &out,
@@ -139,6 +166,15 @@ fn run(cli: Cli) -> ExitCode {
             force,
             conformance,
             roundtrip_harness,
+            crate_options: CrateOptions {
+                registry: package.registry,
+                version: package.crate_version,
+                license: package.license,
+                repository: package.repository,
+                description: package.description,
+                authors: package.authors,
+                ..CrateOptions::default()
+            },
         }),
         Command::Convert {
             input,

@@ -22,6 +22,7 @@ fn generate(path: &Path, runtime: &Path) -> GeneratedCrate {
         name: None,
         runtime: RuntimeDependency::Path(runtime.display().to_string()),
         conformance: false,
+        ..CrateOptions::default()
     };
     match connectorkit_generator::generate_crate(path, &options) {
         Ok(c) => c,

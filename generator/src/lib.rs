@@ -53,6 +53,58 @@ pub struct CrateOptions {
     /// schema-valid sample arguments against a mock server (Prism) and prints one JSON line
     /// per action (`generate --conformance`).
     pub conformance: bool,
+    /// The Cargo registry the crate is published to: `publish = ["<registry>"]`, and the
+    /// runtime (a [`RuntimeDependency::Version`]) taken from the same registry.
+    pub registry: Option<String>,
+    /// The crate's version (semver); the API's version made semver when `None`.
+    pub version: Option<String>,
+    /// `license` (an SPDX expression such as `MIT OR Apache-2.0`).
+    pub license: Option<String>,
+    /// `repository` (a URL).
+    pub repository: Option<String>,
+    /// `description`; "Typed async client for <title>" when `None`.
+    pub description: Option<String>,
+    /// `authors`.
+    pub authors: Vec<String>,
+}
+
+impl CrateOptions {
+    /// The options that make no sense: a version that is not semver, a registry name Cargo
+    /// would refuse. Each message names the option.
+    pub fn check(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(v) = &self.version {
+            if !emit::crate_files::is_semver(v) {
+                out.push(format!(
+                    "--crate-version `{v}` is not a semver version (such as `1.2.0` or `0.3.0-beta.1`)"
+                ));
+            }
+        }
+        if let Some(r) = &self.registry {
+            let ok = !r.is_empty()
+                && r.starts_with(|c: char| c.is_ascii_alphabetic())
+                && r.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                out.push(format!(
+                    "--registry `{r}` is not a registry name (letters, digits, `-` and `_`, starting with a letter)"
+                ));
+            }
+        }
+        if let Some(n) = &self.name {
+            let ok = !n.is_empty()
+                && n.len() <= MAX_CRATE_NAME
+                && n.starts_with(|c: char| c.is_ascii_alphabetic())
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                out.push(format!(
+                    "--name `{n}` is not a crate name (letters, digits, `-` and `_`, starting with a letter, at most {MAX_CRATE_NAME} characters)"
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// One file of a generated crate.
@@ -368,49 +420,13 @@ fn prepare_loaded(
     })
 }
 
-/// A crate name from a title: `Swagger Petstore` → `swagger-petstore`.
+/// A short crate name from a definition's title (`fallback`, the file or folder stem, when
+/// the title says nothing): decided in the model, see [`model::names::crate_name`].
 pub fn crate_name_for(title: &str, fallback: &str) -> String {
-    let kebab = heck::ToKebabCase::to_kebab_case(
-        title
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-            .collect::<String>()
-            .as_str(),
-    );
-    let kebab = if kebab.is_empty() {
-        heck::ToKebabCase::to_kebab_case(fallback)
-    } else {
-        kebab
-    };
-    let kebab = if kebab.is_empty() {
-        "api-client".to_string()
-    } else {
-        kebab
-    };
-    let kebab = if kebab.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("api-{kebab}")
-    } else {
-        kebab
-    };
-    cap_crate_name(kebab)
+    model::names::crate_name(title, fallback)
 }
 
-/// The longest crate name we derive (crates.io's limit; also keeps folder names short).
-pub const MAX_CRATE_NAME: usize = 64;
-
-/// Cuts a derived kebab-case name to [`MAX_CRATE_NAME`] at a word boundary where one is
-/// near, never leaving a trailing `-`.
-fn cap_crate_name(name: String) -> String {
-    if name.len() <= MAX_CRATE_NAME {
-        return name;
-    }
-    let cut = &name[..MAX_CRATE_NAME];
-    let cut = match cut.rfind('-') {
-        Some(i) if i >= MAX_CRATE_NAME / 2 => &cut[..i],
-        _ => cut,
-    };
-    cut.trim_end_matches('-').to_string()
-}
+pub use model::names::MAX_CRATE_NAME;
 
 impl Prepared {
     /// The round-trip harness of the crate called `crate_name` (see [`emit::roundtrip`]):
@@ -454,28 +470,56 @@ impl Prepared {
             .unwrap_or_else(|| crate_name_for(&c.title, &stem));
         let inputs = self.inputs.clone();
         let internal = |msg: String| internal_failure(&inputs, msg);
-        let runtime = match &options.runtime {
+        let problems = options.check();
+        if !problems.is_empty() {
+            let location = Location {
+                file: inputs.first().cloned().unwrap_or_default(),
+                ..Location::default()
+            };
+            return Err(Failure {
+                diagnostics: problems
+                    .into_iter()
+                    .map(|p| Diagnostic::error("options/crate", p, location.clone()))
+                    .collect(),
+            });
+        }
+        let runtime = match (&options.runtime, &options.registry) {
             // The runtime's `macros` feature (the generator inside `connector!`) is not
             // needed by a generated crate.
-            RuntimeDependency::Version(v) => format!(
+            (RuntimeDependency::Version(v), Some(r)) => format!(
+                "{{ version = {}, registry = {}, default-features = false }}",
+                emit::crate_files::toml_string(v),
+                emit::crate_files::toml_string(r)
+            ),
+            (RuntimeDependency::Version(v), None) => format!(
                 "{{ version = {}, default-features = false }}",
                 emit::crate_files::toml_string(v)
             ),
-            RuntimeDependency::Path(p) => format!(
+            (RuntimeDependency::Path(p), _) => format!(
                 "{{ path = {}, default-features = false }}",
                 emit::crate_files::toml_string(p)
             ),
         };
         let sources = emit::sources(c, &self.source_name).map_err(internal)?;
-        let cargo = emit::crate_files::cargo_toml(c, &name, &self.source_name, &runtime)
+        let meta = emit::crate_files::Metadata {
+            version: options.version.as_deref(),
+            description: options.description.as_deref(),
+            license: options.license.as_deref(),
+            repository: options.repository.as_deref(),
+            authors: &options.authors,
+            registry: options.registry.as_deref(),
+        };
+        let cargo = emit::crate_files::cargo_toml(c, &name, &self.source_name, &runtime, &meta)
+            .map_err(internal)?;
+        let samples = model::samples::samples(c, &self.normalized.value);
+        let example = emit::conformance::crate_example(c, &samples, &name.replace('-', "_"))
             .map_err(internal)?;
         let readme =
-            emit::crate_files::readme(c, &name, &self.source_name, &emit::default_base_url(c))
+            emit::crate_files::readme(c, &self.source_name, &emit::default_base_url(c), &example)
                 .map_err(internal)?;
         let mut cargo = cargo;
         let mut extra = Vec::new();
         if options.conformance {
-            let samples = model::samples::samples(c, &self.normalized.value);
             let program = emit::conformance::program(c, &samples, &name.replace('-', "_"))
                 .map_err(internal)?;
             cargo.push_str(&emit::crate_files::conformance_manifest(&name));

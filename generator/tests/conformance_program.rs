@@ -24,6 +24,7 @@ fn the_conformance_program_calls_every_action() {
         name: Some("petstore".into()),
         runtime: RuntimeDependency::Path("../runtime".into()),
         conformance: true,
+        ..CrateOptions::default()
     };
     let krate = generate_crate(&petstore(), &options).expect("petstore generates");
     let program = file(&krate, "examples/conformance.rs").expect("examples/conformance.rs");
@@ -57,6 +58,7 @@ fn without_the_option_there_is_no_program() {
         name: Some("petstore".into()),
         runtime: RuntimeDependency::Path("../runtime".into()),
         conformance: false,
+        ..CrateOptions::default()
     };
     let krate = generate_crate(&petstore(), &options).expect("petstore generates");
     assert!(file(&krate, "examples/conformance.rs").is_none());

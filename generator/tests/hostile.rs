@@ -76,6 +76,7 @@ fn injected_text_never_becomes_code() {
                 name: None,
                 runtime: RuntimeDependency::Path("../runtime".into()),
                 conformance: false,
+                ..CrateOptions::default()
             },
         )
         .unwrap_or_else(|f| panic!("{}: {:?}", case.display(), f.diagnostics));

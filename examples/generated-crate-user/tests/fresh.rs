@@ -15,6 +15,7 @@ fn checked_in_crate_matches_the_generator() {
             name: Some("petstore-generated".into()),
             runtime: RuntimeDependency::Path("../../runtime".into()),
             conformance: false,
+            ..CrateOptions::default()
         },
     )
     .unwrap();

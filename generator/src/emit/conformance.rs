@@ -187,16 +187,51 @@ fn client_expr(c: &Connector) -> TokenStream {
 /// A connection parameter's dummy value: every parameter given, secrets and tokens fake,
 /// text at its default.
 fn conn_field(p: &crate::model::powerplatform::ConnParam) -> TokenStream {
+    conn_field_with(p, &Dummies::CONFORMANCE)
+}
+
+/// The placeholder values of credentials and text: the conformance program's, or the crate
+/// example's (which a reader copies).
+struct Dummies {
+    text: &'static str,
+    secret: &'static str,
+    token: &'static str,
+    key: &'static str,
+    user: &'static str,
+    password: &'static str,
+}
+
+impl Dummies {
+    const CONFORMANCE: Dummies = Dummies {
+        text: "conformance",
+        secret: "conformance-secret",
+        token: "conformance-token",
+        key: "conformance-key",
+        user: "conformance",
+        password: "conformance-password",
+    };
+    const EXAMPLE: Dummies = Dummies {
+        text: "value",
+        secret: "YOUR_SECRET",
+        token: "YOUR_ACCESS_TOKEN",
+        key: "YOUR_API_KEY",
+        user: "YOUR_USER",
+        password: "YOUR_PASSWORD",
+    };
+}
+
+fn conn_field_with(p: &crate::model::powerplatform::ConnParam, d: &Dummies) -> TokenStream {
     let f = ident(&p.ident);
     let text = p
         .default
         .clone()
         .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| "conformance".to_string());
+        .unwrap_or_else(|| d.text.to_string());
+    let (secret, token) = (d.secret, d.token);
     let value = match (&p.kind, &p.choice) {
-        (ConnKind::Secret, _) => quote!(connectorkit::Secret::from("conformance-secret")),
+        (ConnKind::Secret, _) => quote!(connectorkit::Secret::from(#secret)),
         (ConnKind::OAuth(_), _) => quote!(std::sync::Arc::new(connectorkit::StaticToken::new(
-            "conformance-token"
+            #token
         ))),
         (_, Some(choice)) => {
             let c = ident(choice);
@@ -210,6 +245,103 @@ fn conn_field(p: &crate::model::powerplatform::ConnParam) -> TokenStream {
     } else {
         quote!(#f: Some(#value),)
     }
+}
+
+/// The crate docs' example (formatted Rust, a doctest): a client built with its connection
+/// or its first auth scheme, one action called with sample arguments, and its typed error
+/// handled. The action is the simplest that can be called: a visible, current, non-trigger
+/// action first, then the shortest call. `krate` is the crate's Rust name.
+pub fn crate_example(
+    c: &Connector,
+    samples: &[ActionSample],
+    krate: &str,
+) -> Result<String, String> {
+    let cx = Ctx {
+        types: c.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+    };
+    let lib = ident(krate);
+    let d = &Dummies::EXAMPLE;
+    let required_base = c.servers.first().is_some_and(|s| s.required);
+    let base_let = required_base.then(|| {
+        let url = "https://api.example.com";
+        quote!(let base_url = #url.to_string();)
+    });
+    let builder_args = builder_args(c);
+    let connection = c.platform.as_ref().and_then(|p| p.connection.as_ref());
+    let start = match connection {
+        Some(conn) => {
+            let ty = ident(&connection_type(c));
+            let set = &conn.sets[0];
+            let fields = set.params.iter().map(|p| conn_field_with(p, d));
+            let value = if conn.alternatives {
+                let v = ident(&set.variant);
+                quote!(#ty::#v { #(#fields)* })
+            } else {
+                quote!(#ty { #(#fields)* })
+            };
+            if required_base {
+                quote!(Client::connect(Client::builder(#builder_args), #value)?)
+            } else {
+                quote!(Client::new(#value)?)
+            }
+        }
+        None => quote!(Client::new(#builder_args)?),
+    };
+    let auth = c.auth.first().filter(|_| connection.is_none()).map(|a| {
+        let m = ident(&a.method);
+        let (user, password, token, key) = (d.user, d.password, d.token, d.key);
+        match a.kind {
+            crate::model::AuthKind::Basic => quote!(.#m(#user, #password)),
+            crate::model::AuthKind::Bearer => quote!(.#m(#token)),
+            _ => quote!(.#m(#key)),
+        }
+    });
+    let rank = |a: &Action| {
+        (
+            a.hidden,
+            a.deprecated || a.deprecated_note.is_some(),
+            a.trigger.is_some(),
+            a.method != "GET",
+        )
+    };
+    let call = c
+        .actions
+        .iter()
+        .zip(samples)
+        .filter_map(|(a, s)| {
+            let e = call_expr(c, &cx, a, s).ok()?;
+            let len = e.to_string().len();
+            Some(((rank(a), len), e))
+        })
+        .min_by(|x, y| x.0.cmp(&y.0))
+        .map(|(_, e)| e);
+    let call = call.map(|e| {
+        quote! {
+            match #e.await {
+                Ok(response) => println!("{response:?}"),
+                // The API answered with an error status: its typed body, when it parsed.
+                Err(connectorkit::Error::Api(error)) => {
+                    eprintln!("HTTP {}: {:?}", error.status, error.body);
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+    });
+    let tokens = quote! {
+        #[allow(deprecated, unused_imports)]
+        use #lib::*;
+        use #lib::connectorkit;
+
+        async fn example() -> Result<(), Box<dyn std::error::Error>> {
+            #base_let
+            let client = #start #auth;
+            #call
+            Ok(())
+        }
+    };
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: the crate example does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
 }
 
 /// One call and its report line, or a `skipped` line.

@@ -12,7 +12,26 @@ struct CargoToml<'a> {
     name: &'a str,
     version: String,
     description: String,
+    /// `key = value` lines of the optional `[package]` fields, values already TOML.
+    package: Vec<(&'static str, String)>,
     runtime: &'a str,
+}
+
+/// What a generated `Cargo.toml` says beyond the definition (see `CrateOptions`).
+#[derive(Clone, Debug, Default)]
+pub struct Metadata<'a> {
+    /// `version`; the API's version made semver when `None`.
+    pub version: Option<&'a str>,
+    /// `description`; "Typed async client for <title>" when `None`.
+    pub description: Option<&'a str>,
+    /// `license` (an SPDX expression).
+    pub license: Option<&'a str>,
+    /// `repository`.
+    pub repository: Option<&'a str>,
+    /// `authors`.
+    pub authors: &'a [String],
+    /// `publish = [registry]`.
+    pub registry: Option<&'a str>,
 }
 
 struct ActionLine {
@@ -35,49 +54,85 @@ struct Readme<'a> {
 }
 
 /// `Cargo.toml` of a generated crate. `runtime` is the TOML value of the `connectorkit`
-/// dependency (`"0.1"` or `{ path = "../runtime" }`).
+/// dependency (`"0.1"` or `{ path = "../runtime" }`). Ends with a newline.
 pub fn cargo_toml(
     c: &Connector,
     name: &str,
     source: &str,
     runtime: &str,
+    meta: &Metadata,
 ) -> Result<String, String> {
-    let description = format!("Typed async client for {}", one_line(&c.title));
-    CargoToml {
+    let description = match meta.description.map(one_line).filter(|d| !d.is_empty()) {
+        Some(d) => d,
+        None => format!("Typed async client for {}", one_line(&c.title)),
+    };
+    let mut package: Vec<(&'static str, String)> = Vec::new();
+    if let Some(l) = meta.license {
+        package.push(("license", toml_string(l)));
+    }
+    if let Some(r) = meta.repository {
+        package.push(("repository", toml_string(r)));
+    }
+    if !meta.authors.is_empty() {
+        let list: Vec<String> = meta.authors.iter().map(|a| toml_string(a)).collect();
+        package.push(("authors", format!("[{}]", list.join(", "))));
+    }
+    if let Some(r) = meta.registry {
+        package.push(("publish", format!("[{}]", toml_string(r))));
+    }
+    let mut out = CargoToml {
         generator_version: env!("CARGO_PKG_VERSION"),
         source: &one_line(source),
         name,
-        version: semver(&c.api_version),
+        version: meta
+            .version
+            .map(str::to_string)
+            .unwrap_or_else(|| semver(&c.api_version)),
         description: toml_string(&description),
+        package,
         runtime,
     }
     .render()
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    end_with_newline(&mut out);
+    Ok(out)
 }
 
-/// `README.md` listing every action.
-pub fn readme(c: &Connector, name: &str, source: &str, base_url: &str) -> Result<String, String> {
-    let crate_ident = name.replace('-', "_");
-    let usage = match c.auth.first() {
-        Some(a) => {
-            let args = match a.kind {
-                crate::model::AuthKind::Basic => "\"user\", \"password\"",
-                _ => "\"secret\"",
-            };
-            format!(
-                "let client = {crate_ident}::Client::new()?.{}({args});",
-                a.method
-            )
-        }
-        None => format!("let client = {crate_ident}::Client::new()?;"),
-    };
+fn end_with_newline(s: &mut String) {
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+}
+
+/// `README.md`, also the crate docs (`#![doc = include_str!("../README.md")]`): the
+/// description, `example` (Rust source, a `no_run` doctest), auth and every action. Ends
+/// with a newline.
+pub fn readme(
+    c: &Connector,
+    source: &str,
+    base_url: &str,
+    example: &str,
+) -> Result<String, String> {
+    // A fence longer than any run of backticks in the example (string literals may hold some).
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in example.chars() {
+        run = if ch == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    let usage = format!("{fence}rust,no_run\n{}{fence}", example);
     let actions = c
         .actions
         .iter()
         .map(|a| ActionLine {
             name: bare(&a.ident).to_string(),
             route: format!("{} {}", a.method, a.path),
-            summary: a.summary.as_deref().map(one_line).unwrap_or_default(),
+            summary: a
+                .summary
+                .as_deref()
+                .map(|s| super::docs::link_bare_urls(&one_line(s)))
+                .unwrap_or_default(),
         })
         .collect();
     let auth_docs = c
@@ -88,20 +143,22 @@ pub fn readme(c: &Connector, name: &str, source: &str, base_url: &str) -> Result
     let description = c
         .description
         .as_deref()
-        .map(|d| d.split("\n\n").next().unwrap_or("").trim().to_string())
+        .map(super::docs::clean)
         .unwrap_or_default();
-    Readme {
+    let mut out = Readme {
         title: &one_line(&c.title),
         api_version: &one_line(&c.api_version),
         source: &one_line(source),
-        description: super::docs::sanitize(&description),
+        description,
         usage,
         base_url,
         auth_docs,
         actions,
     }
     .render()
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    end_with_newline(&mut out);
+    Ok(out)
 }
 
 /// One line of plain text (safe in a TOML comment or a Markdown table cell): whitespace runs
@@ -152,7 +209,8 @@ pub fn semver(raw: &str) -> String {
     }
 }
 
-fn is_semver(s: &str) -> bool {
+/// True for a semver version (`1.2.3`, `1.0.0-beta.1+build`).
+pub fn is_semver(s: &str) -> bool {
     let (core, rest) = match s.find(['-', '+']) {
         Some(i) => (&s[..i], &s[i..]),
         None => (s, ""),

@@ -31,12 +31,18 @@ pub fn clean(text: &str) -> String {
             out.push(raw.trim_end().to_string());
             continue;
         }
-        let line = trimmed.to_string();
+        let line = link_bare_urls(trimmed);
         let is_item = is_list_item(&line) || line.starts_with('>');
-        if prev_is_item && !line.is_empty() && !is_item {
+        // A lazy continuation gets its own paragraph, unless the line before left a link or
+        // a code span open (a blank line would break it in two).
+        let open = out.last().is_some_and(|prev: &String| {
+            prev.matches('`').count() % 2 == 1
+                || prev.matches('[').count() > prev.matches(']').count()
+        });
+        if prev_is_item && !line.is_empty() && !is_item && !open {
             out.push(String::new());
         }
-        prev_is_item = is_item;
+        prev_is_item = is_item || (prev_is_item && open && !line.is_empty());
         out.push(line);
     }
     if in_fence {
@@ -54,6 +60,59 @@ pub fn clean(text: &str) -> String {
         collapsed.pop();
     }
     collapsed.join("\n")
+}
+
+/// Bare `http(s)://` URLs outside code spans become autolinks (`<https://…>`), so rustdoc's
+/// `bare_urls` lint is quiet; URLs that are already a link's target (`](…`), an autolink
+/// (`<…`) or inside backticks are left as they are. Trailing punctuation stays outside.
+pub fn link_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut i = 0;
+    let bytes = line.as_bytes();
+    while i < line.len() {
+        let rest = &line[i..];
+        if rest.starts_with('`') {
+            let run = rest.bytes().take_while(|b| *b == b'`').count();
+            in_code = !in_code;
+            out.push_str(&rest[..run]);
+            i += run;
+            continue;
+        }
+        let is_url = !in_code
+            && (rest.starts_with("http://") || rest.starts_with("https://"))
+            && !line[..i].ends_with("](")
+            && !line[..i].ends_with('<')
+            && !line[..i].ends_with("]: ")
+            && !line[..i].ends_with('"')
+            && !line[..i].ends_with('=');
+        if is_url {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            let url = rest[..end]
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '*', '_', ']']);
+            // `(https://x)`: the closing parenthesis belongs to the sentence unless the URL
+            // opened one itself.
+            let url = if url.matches('(').count() > url.matches(')').count() {
+                &rest[..url.len() + rest[url.len()..].find(')').map_or(0, |p| p + 1)]
+            } else {
+                url
+            };
+            if url.len() > "https://".len() {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                i += url.len();
+                continue;
+            }
+        }
+        let ch = rest.chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    let _ = bytes;
+    out
 }
 
 /// Definition text made safe inside a comment: line breaks of every kind become `\n`, tabs
@@ -110,12 +169,6 @@ pub fn attrs_or(doc: Option<&str>, fallback: &str) -> TokenStream {
     }
 }
 
-/// `#![doc = "…"]` attributes, for crate and module docs.
-pub fn inner_attrs(paragraphs: &[Option<&str>]) -> TokenStream {
-    let docs = lines(paragraphs).into_iter().map(|l| quote!(#![doc = #l]));
-    quote!(#(#docs)*)
-}
-
 /// Doc lines (each with its leading space) for the given paragraphs.
 fn lines(paragraphs: &[Option<&str>]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -144,6 +197,19 @@ mod tests {
         assert_eq!(
             sanitize("a\rb\r\nc\0d\u{202e}e\u{2066}f\u{feff}g\u{1b}[0m\u{2028}h\ti"),
             "a\nb\ncdefg[0m\nh    i"
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        use super::link_bare_urls;
+        assert_eq!(
+            link_bare_urls("See https://x.io/a. Or (https://y.io/b) and [z](https://z.io) `https://c.io` <https://d.io>"),
+            "See <https://x.io/a>. Or (<https://y.io/b>) and [z](https://z.io) `https://c.io` <https://d.io>"
+        );
+        assert_eq!(
+            link_bare_urls("https://en.wikipedia.org/wiki/A_(b)"),
+            "<https://en.wikipedia.org/wiki/A_(b)>"
         );
     }
 

@@ -162,3 +162,147 @@ mod tests {
         assert_eq!(n.claim("r#type"), ("type_2".into(), true));
     }
 }
+
+/// The longest crate name we derive (crates.io's limit; also keeps folder names short).
+pub const MAX_CRATE_NAME: usize = 64;
+
+/// Words that say nothing about which API a crate is for: dropped from derived crate names
+/// (`GitHub's official OpenAPI spec` → `github`, `Swagger Petstore` → `petstore`).
+const NOISE_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "of",
+    "for",
+    "and",
+    "to",
+    "s",
+    "api",
+    "apis",
+    "rest",
+    "restful",
+    "http",
+    "openapi",
+    "swagger",
+    "spec",
+    "specification",
+    "definition",
+    "definitions",
+    "official",
+    "public",
+    "extension",
+    "extensions",
+    "service",
+    "services",
+    "web",
+    "client",
+    "sdk",
+    "v1",
+    "v2",
+    "v3",
+    "v4",
+    "v5",
+];
+
+/// A short crate name from an API's title: the words before a subtitle separator (`+`,
+/// ` - `, `:`, `(`, `|`, `—`), each lowercased whole (`GitHub` → `github`, never
+/// `git-hub`), a possessive `'s` and words that name no API ([`NOISE_WORDS`]) dropped, at
+/// most four words, joined with `-`. `fallback` (the file or folder stem) is used the same
+/// way when the title leaves nothing; `api-client` when neither does. A name starting with
+/// a digit gets an `api-` prefix; at most [`MAX_CRATE_NAME`] characters.
+pub fn crate_name(title: &str, fallback: &str) -> String {
+    let derived = crate_words(title)
+        .or_else(|| crate_words(fallback))
+        .unwrap_or_else(|| "api-client".to_string());
+    let derived = if derived.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-{derived}")
+    } else {
+        derived
+    };
+    cap_crate_name(derived)
+}
+
+/// The kebab-case words of `text` that name the API, or `None` when none remain.
+fn crate_words(text: &str) -> Option<String> {
+    let head = text
+        .split(['+', ':', '(', '|', '—', '–'])
+        .next()
+        .unwrap_or("")
+        .split(" - ")
+        .next()
+        .unwrap_or("");
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
+            .map(|w| {
+                w.trim_matches('\'')
+                    .trim_end_matches("'s")
+                    .trim_end_matches("'S")
+                    .to_ascii_lowercase()
+            })
+            .flat_map(|w| {
+                w.split('\'')
+                    .map(str::to_string)
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !NOISE_WORDS.contains(&w.as_str()))
+            .collect()
+    };
+    let mut kept = words(head);
+    if kept.is_empty() {
+        kept = words(text);
+    }
+    if kept.is_empty() {
+        // Only noise words: keep them rather than say nothing (`Swagger API` → `swagger-api`).
+        kept = text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+    }
+    kept.truncate(4);
+    (!kept.is_empty()).then(|| kept.join("-"))
+}
+
+/// Cuts a derived kebab-case name to [`MAX_CRATE_NAME`] at a word boundary where one is
+/// near, never leaving a trailing `-`.
+fn cap_crate_name(name: String) -> String {
+    if name.len() <= MAX_CRATE_NAME {
+        return name;
+    }
+    let cut = &name[..MAX_CRATE_NAME];
+    let cut = match cut.rfind('-') {
+        Some(i) if i >= MAX_CRATE_NAME / 2 => &cut[..i],
+        _ => cut,
+    };
+    cut.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod crate_name_tests {
+    use super::crate_name;
+
+    #[test]
+    fn crate_names_are_short_and_say_which_api() {
+        assert_eq!(
+            crate_name(
+                "GitHub's official OpenAPI spec + Octokit extension",
+                "api.github.com"
+            ),
+            "github"
+        );
+        assert_eq!(crate_name("Swagger Petstore", "petstore"), "petstore");
+        assert_eq!(
+            crate_name("Connectorkit Petstore", "petstore"),
+            "connectorkit-petstore"
+        );
+        assert_eq!(crate_name("Azure Blob Storage", "x"), "azure-blob-storage");
+        assert_eq!(crate_name("Stripe API", "spec3"), "stripe");
+        assert_eq!(crate_name("Swagger API", "x"), "swagger-api");
+        assert_eq!(crate_name("", "my_bank"), "my-bank");
+        assert_eq!(crate_name("", ""), "api-client");
+        assert_eq!(crate_name("3D Printing", ""), "api-3d-printing");
+        assert_eq!(crate_name("Über Café", "cafe"), "ber-caf");
+        assert!(crate_name(&"word ".repeat(40), "").len() <= super::MAX_CRATE_NAME);
+    }
+}
