@@ -5,7 +5,7 @@ use askama::Template;
 use crate::model::{names::bare, Connector};
 
 #[derive(Template)]
-#[template(path = "crate/Cargo.toml", escape = "none")]
+#[template(path = "crate/manifest.toml", escape = "none")]
 struct CargoToml<'a> {
     generator_version: &'a str,
     source: &'a str,
