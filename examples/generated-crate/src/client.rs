@@ -89,6 +89,19 @@ impl Client {
     /// List pets
     ///
     /// `GET /pets`
+    ///
+    /// # Arguments
+    ///
+    /// - `params` — the optional parameters (`ListPetsParams`, `Default` for none):
+    ///   - `limit` — query parameter `limit`: Format: `int32`.
+    ///   - `tags` — query parameter `tags`.
+    ///   - `status` — query parameter `status`.
+    ///   - `x_request_id` — header `X-Request-Id`.
+    ///
+    /// # Responses
+    ///
+    /// - `200` (success, JSON): A page of pets.
+    /// - `default` (error, JSON): Unexpected error.
     pub async fn list_pets(
         &self,
         params: &ListPetsParams,
@@ -111,6 +124,16 @@ impl Client {
     /// Create a pet
     ///
     /// `POST /pets`
+    ///
+    /// # Arguments
+    ///
+    /// - `body` — the JSON body.
+    ///
+    /// # Responses
+    ///
+    /// - `201` (success, JSON): Created.
+    /// - `422` (error, JSON): Invalid pet.
+    /// - `default` (error, JSON): Unexpected error.
     pub async fn create_pet(
         &self,
         body: &NewPet,
@@ -131,6 +154,15 @@ impl Client {
     /// Get one pet
     ///
     /// `GET /pets/{petId}`
+    ///
+    /// # Arguments
+    ///
+    /// - `pet_id` — path parameter `petId`.
+    ///
+    /// # Responses
+    ///
+    /// - `200` (success, JSON): The pet.
+    /// - `404` (error, JSON): No such pet.
     pub async fn get_pet(
         &self,
         pet_id: &str,
@@ -150,6 +182,17 @@ impl Client {
     /// Delete a pet
     ///
     /// `DELETE /pets/{petId}`
+    ///
+    /// # Arguments
+    ///
+    /// - `pet_id` — path parameter `petId`.
+    /// - `params` — the optional parameters (`DeletePetParams`, `Default` for none):
+    ///   - `session` — cookie `session`.
+    ///
+    /// # Responses
+    ///
+    /// - `204` (success, no body): Deleted.
+    /// - `404` (error, JSON): No such pet.
     pub async fn delete_pet(
         &self,
         pet_id: &str,
@@ -171,6 +214,15 @@ impl Client {
     /// Upload a photo (raw bytes)
     ///
     /// `PUT /pets/{petId}/photo`
+    ///
+    /// # Arguments
+    ///
+    /// - `pet_id` — path parameter `petId`.
+    /// - `body` — the raw body.
+    ///
+    /// # Responses
+    ///
+    /// - `200` (success, text): Stored; returns the photo's checksum as text.
     pub async fn upload_photo(
         &self,
         pet_id: &str,
@@ -194,6 +246,15 @@ impl Client {
     /// The multipart body's parts: `title`, `file`.
     ///
     /// `POST /pets/{petId}/documents`
+    ///
+    /// # Arguments
+    ///
+    /// - `pet_id` — path parameter `petId`.
+    /// - `body` — the multipart body.
+    ///
+    /// # Responses
+    ///
+    /// - `200` (success, JSON): Stored.
     pub async fn upload_documents(
         &self,
         pet_id: &str,
@@ -215,6 +276,14 @@ impl Client {
     /// Log in with a form
     ///
     /// `POST /login`
+    ///
+    /// # Arguments
+    ///
+    /// - `body` — the form body (`application/x-www-form-urlencoded`).
+    ///
+    /// # Responses
+    ///
+    /// - `200` (success, JSON): A session.
     pub async fn login(
         &self,
         body: &LoginBody,

@@ -122,6 +122,8 @@ pub struct LoginResponse {
 #[derive(Clone, Debug, Default)]
 pub struct ListPetsParams {
     /// `limit` (query).
+    ///
+    /// Format: `int32`.
     pub limit: Option<i32>,
     /// `tags` (query).
     pub tags: Option<Vec<String>>,

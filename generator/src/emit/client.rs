@@ -541,6 +541,128 @@ fn next_link_accessor(c: &Connector, a: &Action, name: &str) -> Option<TokenStre
     }
 }
 
+/// One line of definition prose for a list item.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The `# Arguments` and `# Responses` sections of an action's docs: every argument with
+/// where it goes, its description and what its schema says (default, allowed values,
+/// bounds); the optional parameters; the body; each documented response.
+fn call_docs(a: &Action, webhook: bool) -> Option<String> {
+    let mut args: Vec<String> = Vec::new();
+    if webhook {
+        args.push("- `callback_url`: where the backend POSTs notifications.".to_string());
+    }
+    let describe = |p: &crate::model::Param| {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(d) = p
+            .description
+            .as_deref()
+            .map(one_line)
+            .filter(|d| !d.is_empty())
+        {
+            parts.push(if d.ends_with(['.', '!', '?']) {
+                d
+            } else {
+                format!("{d}.")
+            });
+        }
+        parts.extend(p.facts.iter().cloned());
+        parts.join(" ")
+    };
+    for p in a
+        .params
+        .iter()
+        .filter(|p| p.required && p.constant.is_none())
+    {
+        if a.url_param.as_deref() == Some(p.wire_name.as_str()) && p.location == ParamLocation::Path
+        {
+            continue;
+        }
+        let what = describe(p);
+        args.push(format!(
+            "- `{}` — {} `{}`{}{}",
+            bare(&p.ident),
+            location_words(p.location),
+            p.wire_name.replace('`', "'"),
+            if what.is_empty() { "." } else { ": " },
+            what
+        ));
+    }
+    if let Some(ps) = &a.params_struct {
+        let mut lines = vec![format!(
+            "- `params` — the optional parameters (`{ps}`, `Default` for none):"
+        )];
+        for p in a.params.iter().filter(|p| !p.required) {
+            let what = describe(p);
+            lines.push(format!(
+                "  - `{}` — {} `{}`{}{}",
+                bare(&p.ident),
+                location_words(p.location),
+                p.wire_name.replace('`', "'"),
+                if what.is_empty() { "." } else { ": " },
+                what
+            ));
+        }
+        args.push(lines.join("\n"));
+    }
+    if let Some(b) = a.body.as_ref().filter(|b| !b.no_argument) {
+        let kind = match &b.kind {
+            BodyKind::Json(_) => "the JSON body",
+            BodyKind::Form(_) => "the form body (`application/x-www-form-urlencoded`)",
+            BodyKind::Multipart(_) => "the multipart body",
+            BodyKind::Bytes(_) => "the raw body",
+            BodyKind::Text(_) => "the text body",
+        };
+        let d = b.description.as_deref().map(one_line).unwrap_or_default();
+        let required = if b.required { "" } else { " (optional)" };
+        args.push(format!(
+            "- `body` — {kind}{required}{}{d}",
+            if d.is_empty() { "." } else { ": " }
+        ));
+    }
+    let mut responses: Vec<String> = Vec::new();
+    for (cases, kind) in [(&a.success, "success"), (&a.errors, "error")] {
+        for r in cases.iter() {
+            let status = match r.status {
+                crate::model::StatusMatch::Code(n) => n.to_string(),
+                crate::model::StatusMatch::Range(d) => format!("{d}XX"),
+                crate::model::StatusMatch::Default => "default".to_string(),
+            };
+            let body = match &r.body {
+                crate::model::ResponseBody::Json(_) => "JSON",
+                crate::model::ResponseBody::Text => "text",
+                crate::model::ResponseBody::Bytes => "bytes",
+                crate::model::ResponseBody::Empty => "no body",
+            };
+            let d = one_line(&r.description);
+            responses.push(format!(
+                "- `{status}` ({kind}, {body}){}{d}",
+                if d.is_empty() { "" } else { ": " }
+            ));
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    if !args.is_empty() {
+        out.push(format!("# Arguments\n\n{}", args.join("\n")));
+    }
+    if !responses.is_empty() {
+        out.push(format!("# Responses\n\n{}", responses.join("\n")));
+    }
+    (!out.is_empty()).then(|| out.join("\n\n"))
+}
+
+/// Where a parameter goes, in words.
+fn location_words(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path parameter",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
 fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
     let webhook = receiver == Receiver::Triggers;
     let name = if webhook {
@@ -600,6 +722,8 @@ fn action(c: &Connector, a: &Action, receiver: Receiver) -> TokenStream {
     ];
     paragraphs.extend(notes.iter().map(|n| Some(*n)));
     paragraphs.push(Some(&route));
+    let call_doc = call_docs(a, webhook);
+    paragraphs.push(call_doc.as_deref());
     let doc = docs::attrs(&paragraphs);
     let deprecated = match (&a.deprecated_note, a.deprecated) {
         (Some(n), _) => quote!(#[deprecated(note = #n)]),

@@ -31,8 +31,12 @@ pub fn clean(text: &str) -> String {
             out.push(raw.trim_end().to_string());
             continue;
         }
-        let line = link_bare_urls(trimmed);
-        let is_item = is_list_item(&line) || line.starts_with('>');
+        let mut line = link_bare_urls(trimmed);
+        // A nested list item keeps (two spaces of) its indentation.
+        if is_list_item(trimmed) && raw.starts_with("  ") && prev_is_item {
+            line = format!("  {line}");
+        }
+        let is_item = is_list_item(line.trim_start()) || line.starts_with('>');
         // A lazy continuation gets its own paragraph, unless the line before left a link or
         // a code span open (a blank line would break it in two).
         let open = out.last().is_some_and(|prev: &String| {

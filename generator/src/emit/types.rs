@@ -229,7 +229,15 @@ fn params_struct(a: &Action) -> TokenStream {
         let fname = ident(&p.ident);
         let fty = ty(&p.ty);
         let fallback = format!("`{}` ({}).", p.wire_name, location_name(p.location));
-        let fdoc = docs::attrs_or(p.description.as_deref(), &fallback);
+        let facts = p.facts.join(" ");
+        let fdoc = match p
+            .description
+            .as_deref()
+            .filter(|d| !docs::clean(d).is_empty())
+        {
+            Some(d) => docs::attrs(&[Some(d), Some(&facts)]),
+            None => docs::attrs(&[Some(&fallback), Some(&facts)]),
+        };
         quote!(#fdoc pub #fname: Option<#fty>,)
     });
     let optional: Vec<RustType> = a

@@ -541,6 +541,12 @@ impl<'a> ActionCtx<'a> {
                 continue;
             }
             let ctx = format!("{}{}", self.type_prefix, pascal_ident(&data.name, "Param"));
+            let facts = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => serde_json::to_value(s)
+                    .map(|v| schema_facts(&v))
+                    .unwrap_or_default(),
+                ParameterSchemaOrContent::Content(_) => Vec::new(),
+            };
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => {
                     space.type_for(s, &ctx, &pointer::push(ptr, "schema"))
@@ -617,6 +623,7 @@ impl<'a> ActionCtx<'a> {
                     d.pointer = ptr.clone();
                     d
                 }),
+                facts,
                 pointer: ptr.clone(),
             });
         }
@@ -658,6 +665,7 @@ impl<'a> ActionCtx<'a> {
                     constant: None,
                     encode_twice: false,
                     dynamic: None,
+                    facts: Vec::new(),
                     pointer: self.ptr.clone(),
                 });
             }
@@ -1154,4 +1162,65 @@ fn status_variant(status: &StatusMatch) -> String {
         StatusMatch::Range(d) => format!("Status{d}xx"),
         StatusMatch::Default => "Default".into(),
     }
+}
+
+/// What an inline schema says about its values, one sentence each (for docs): `Default:`,
+/// `One of:`, bounds, lengths, item counts, the pattern and the format. Values are shown as
+/// JSON in code spans; a `$ref` says nothing here (its type's docs say it).
+pub fn schema_facts(schema: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let code = |v: &serde_json::Value| {
+        let text = v.to_string().replace('`', "'");
+        format!("`{text}`")
+    };
+    let get = |k: &str| schema.get(k).filter(|v| !v.is_null());
+    if let Some(d) = get("default") {
+        out.push(format!("Default: {}.", code(d)));
+    }
+    let allowed = get("enum")
+        .or_else(|| get("items").and_then(|i| i.get("enum")))
+        .and_then(|e| e.as_array());
+    if let Some(values) = allowed.filter(|v| !v.is_empty()) {
+        let shown: Vec<String> = values.iter().take(20).map(code).collect();
+        let more = if values.len() > 20 {
+            format!(" (and {} more)", values.len() - 20)
+        } else {
+            String::new()
+        };
+        out.push(format!("One of: {}{more}.", shown.join(", ")));
+    }
+    let exclusive = |k: &str| get(k).and_then(|v| v.as_bool()).unwrap_or(false);
+    let bound = |k: &str, strict: &str, loose: &str, ex: &str| {
+        get(k).filter(|v| v.is_number()).map(|v| {
+            format!(
+                "{} {}.",
+                if exclusive(ex) { strict } else { loose },
+                code(v)
+            )
+        })
+    };
+    out.extend(bound(
+        "minimum",
+        "Greater than",
+        "At least",
+        "exclusiveMinimum",
+    ));
+    out.extend(bound("maximum", "Less than", "At most", "exclusiveMaximum"));
+    for (k, text) in [
+        ("minLength", "At least {} characters."),
+        ("maxLength", "At most {} characters."),
+        ("minItems", "At least {} items."),
+        ("maxItems", "At most {} items."),
+    ] {
+        if let Some(n) = get(k).and_then(|v| v.as_u64()) {
+            out.push(text.replace("{}", &n.to_string()));
+        }
+    }
+    if let Some(p) = get("pattern").and_then(|v| v.as_str()) {
+        out.push(format!("Matches `{}`.", p.replace('`', "'")));
+    }
+    if let Some(f) = get("format").and_then(|v| v.as_str()) {
+        out.push(format!("Format: `{}`.", f.replace('`', "'")));
+    }
+    out
 }

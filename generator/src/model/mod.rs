@@ -176,6 +176,9 @@ pub struct Param {
     pub dynamic: Option<DynamicValues>,
     /// The JSON pointer of the parameter (or of the operation, for a template placeholder
     /// that has no parameter).
+    /// What the schema says about values, one sentence each, for the docs: the default,
+    /// the allowed values, bounds, lengths, the pattern, the format.
+    pub facts: Vec<String>,
     pub pointer: String,
 }
 
