@@ -37,7 +37,21 @@
 //   - null-absent: a `null` the instance has for a property that is not required comes back
 //     absent (`Option` skipped when `None`: the same thing for an optional property);
 //   - same-instant: a `date-time` string re-formatted to the same instant;
-//   - same-bytes: a `byte` (base64) string re-encoded to the same bytes.
+//   - same-bytes: a `byte` (base64) string re-encoded to the same bytes;
+//   - runtime-filled: a top-level property of a JSON request body that the client fills in
+//     itself comes back absent. types.json lists them per type (`runtime`): the webhook
+//     callback URL (`x-ms-notification-url: true`, a trigger's subscription body) and internal
+//     constants (`x-ms-visibility: internal` with a default). The generated body type leaves
+//     them out ON PURPOSE: the runtime sets them on every request, so a field for them would
+//     take a value from the caller only to overwrite it. A user expects to pass the fields
+//     they choose, and the runtime's own ones to be right; Prism's conformance sweep checks
+//     the request that goes out with them;
+//   - undeclared: a property that no schema at that place declares, where none says
+//     `additionalProperties`, comes back absent. The sampler never makes one (its copy says
+//     `additionalProperties: false`, see above): they come from the definitions' own examples
+//     (Power Platform examples showing keys their schema omits). A generated struct holds
+//     the declared properties, as a user reading the definition expects; the definition
+//     promises nothing about the others, so this is not a loss of a described field.
 // Numbers are compared as numbers (JSON.parse: `1.0` and `1` are equal, uncounted).
 // Anything else is a failure with its kind: decode (a valid instance does not decode),
 // encode, dropped (a field of the instance is missing), changed (a different value),
@@ -77,12 +91,18 @@ function at(doc, pointer) {
 // as `<schema>/properties/<name>` (without `allOf/<i>`): when a step is missing, it is looked
 // for in the `allOf` members (through their `$ref`s), and the pointer counted as repaired;
 // the real pointer is returned too.
+// The mark of prepass's `anyOf: [schema, null]` wrapper around a `nullable` schema without a
+// `type` (not a pointer step of the document).
+const WRAPPED = 'x-connectorkit-nullable-wrapper';
+
 function schemaAt(doc, pointer) {
   const parts = pointer.split('/').slice(1).map(unescapePointer);
   // → [node, real pointer] or undefined
   const walk = (node, here, i, depth) => {
     if (i === parts.length) return [node, here];
     if (node === null || typeof node !== 'object' || depth > 32) return undefined;
+    // The sampler's copy wraps a `nullable` schema without a `type` (see prepass).
+    if (node[WRAPPED] && Array.isArray(node.anyOf)) return walk(node.anyOf[0], here, i, depth + 1);
     if (parts[i] in node) {
       const found = walk(node[parts[i]], `${here}/${esc(parts[i])}`, i + 1, depth);
       if (found !== undefined) return found;
@@ -190,7 +210,8 @@ function prepass(node, doc, names = false) {
     if (typeof out.type === 'string') {
       out.type = [out.type, 'null'];
     } else if (out.type === undefined) {
-      return { anyOf: [out, { type: 'null' }] };
+      // Marked so that schemaAt walks through it: the pointers name the schema as written.
+      return { anyOf: [out, { type: 'null' }], [WRAPPED]: true };
     }
   }
   return out;
@@ -270,6 +291,12 @@ function sample(crate) {
   const repaired = [];
   for (const t of types) {
     const { schema, real } = schemaAt(samplerDoc, t.pointer);
+    if (t.pointer === '') {
+      // A Power Platform connection parameter's allowed values (apiProperties.json), not a
+      // schema of the document: nothing for the sampler to read.
+      untested.push(`${t.name} (from apiProperties.json, not the document)`);
+      continue;
+    }
     if (schema === undefined || schema === null || typeof schema !== 'object') {
       untested.push(`${t.name} (no schema at '${t.pointer}')`);
       continue;
@@ -417,7 +444,12 @@ function diff(a, b, schemas, doc, ptr, out) {
       const p = `${ptr}/${esc(k)}`;
       if (!(k in b)) {
         const required = schemas.some((s) => Array.isArray(s.required) && s.required.includes(k));
+        const objects = schemas.filter((s) => s.type === 'object' || s.properties || 'additionalProperties' in s);
+        const undeclared =
+          objects.length > 0 &&
+          !schemas.some((s) => (s.properties && k in s.properties) || 'additionalProperties' in s || s.patternProperties);
         if (a[k] === null && !required) out.push({ pointer: p, kind: 'null-absent', allowed: true });
+        else if (undeclared) out.push({ pointer: p, kind: 'undeclared', allowed: true });
         else out.push({ pointer: p, kind: 'dropped', allowed: false, detail: JSON.stringify(a[k]).slice(0, 60) });
       } else {
         diff(a[k], b[k], child(schemas, k, doc), doc, p, out);
@@ -475,7 +507,9 @@ function compare(reportPath, baselinePath, crates) {
         const out = [];
         diff(instance, JSON.parse(r.ok), expand(schemaAt(doc, pointers[name].pointer).schema, doc), doc, '', out);
         const kinds = new Set();
+        const runtime = new Set((pointers[name].runtime || []).map((f) => `/${esc(f)}`));
         for (const d of out) {
+          if (d.kind === 'dropped' && runtime.has(d.pointer)) Object.assign(d, { kind: 'runtime-filled', allowed: true });
           if (d.allowed) {
             allowed[d.kind] = (allowed[d.kind] || 0) + 1;
           } else if (!kinds.has(d.kind)) {

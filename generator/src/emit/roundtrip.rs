@@ -6,11 +6,13 @@
 //! files: the program in `examples/`, the type list and the normalized document in
 //! `roundtrip/`. A normal generated crate does not carry them.
 
+use std::collections::BTreeMap;
+
 use quote::quote;
 use serde_json::json;
 
 use super::rust::ident;
-use crate::model::{Connector, TypeKind};
+use crate::model::{BodyKind, Connector, RustType, TypeKind};
 
 /// Where the program goes in the crate: `examples/roundtrip_<crate>.rs`, a name of its own
 /// so that the programs of a whole workspace build side by side.
@@ -81,9 +83,25 @@ pub fn program(c: &Connector, crate_name: &str) -> Result<String, String> {
     super::format(tokens)
 }
 
-/// `roundtrip/types.json`: every named type with its kind and the JSON pointer (into the
-/// normalized document, `connectorkit convert`) of the schema it was made from.
+/// `roundtrip/types.json`: every named type with its kind, the JSON pointer (into the
+/// normalized document, `connectorkit convert`) of the schema it was made from and, for a
+/// JSON request body type, the top-level properties of that schema that the client fills in
+/// itself (`runtime`: the webhook callback URL, `x-ms-notification-url`, and internal
+/// constants, `x-ms-visibility: internal` with a default). Those are left out of the type
+/// on purpose (a caller's value would be overwritten), so the round trip does not expect
+/// them back.
 pub fn type_list(c: &Connector) -> Result<String, String> {
+    let mut runtime: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for body in c.actions.iter().filter_map(|a| a.body.as_ref()) {
+        if let BodyKind::Json(RustType::Named(name)) = &body.kind {
+            let fields = runtime.entry(name.as_str()).or_default();
+            for i in &body.injected {
+                if !fields.contains(&i.wire_name.as_str()) {
+                    fields.push(i.wire_name.as_str());
+                }
+            }
+        }
+    }
     let list: Vec<_> = c
         .types
         .iter()
@@ -96,7 +114,12 @@ pub fn type_list(c: &Connector) -> Result<String, String> {
                 TypeKind::Alias(_) => "alias",
                 TypeKind::Newtype(_) => "newtype",
             };
-            json!({ "name": d.name, "kind": kind, "pointer": d.pointer })
+            match runtime.get(d.name.as_str()).filter(|f| !f.is_empty()) {
+                Some(fields) => {
+                    json!({ "name": d.name, "kind": kind, "pointer": d.pointer, "runtime": fields })
+                }
+                None => json!({ "name": d.name, "kind": kind, "pointer": d.pointer }),
+            }
         })
         .collect();
     serde_json::to_string_pretty(&list).map_err(|e| format!("internal error: type list: {e}"))
