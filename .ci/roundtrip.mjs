@@ -28,6 +28,7 @@
 //     sampler would invent 1–5 random ones;
 //   - a `oneOf`/`anyOf` with a `discriminator` gets, on each member, the tag value the
 //     mapping (or the member's component name) gives it, as OpenAPI says it must be.
+//   - a sized integer format (`uint8`, `uint16`, `int16`…) becomes `minimum`/`maximum`.
 //   The `byte` format (base64) is added to the sampler, which does not know it.
 //
 // `compare`: reads <crate>/roundtrip/results.json (the crate's roundtrip example's output)
@@ -181,6 +182,17 @@ const NAMED = new Set(['properties', 'patternProperties', 'schemas', 'definition
 // Keywords whose value is data, not schemas.
 const DATA = new Set(['example', 'examples', 'default', 'enum', 'x-ms-dynamic-values']);
 
+// Integer formats with the range they name (int64/uint64 beyond 2^53 are left to JSON).
+const INT_FORMATS = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  uint32: [0, 4294967295],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
+};
+
 function prepass(node, doc, names = false) {
   if (Array.isArray(node)) return node.map((n) => prepass(n, doc));
   if (node === null || typeof node !== 'object') return node;
@@ -191,6 +203,14 @@ function prepass(node, doc, names = false) {
   }
   for (const [k, v] of Object.entries(node)) {
     out[k] = DATA.has(k) ? v : prepass(v, doc, NAMED.has(k));
+  }
+  // Sized integer formats (Dropshot's `uint8`, `uint16`…) become the range they name: the
+  // sampler does not know them and would draw any integer, which the generated `u8`/`u16`
+  // rightly refuses.
+  const range = INT_FORMATS[out.format];
+  if (range && (out.type === 'integer' || out.type === 'number')) {
+    out.minimum = typeof out.minimum === 'number' ? Math.max(out.minimum, range[0]) : range[0];
+    out.maximum = typeof out.maximum === 'number' ? Math.min(out.maximum, range[1]) : range[1];
   }
   const isObject = out.type === 'object' || (out.type === undefined && out.properties);
   if (isObject && !('additionalProperties' in out)) out.additionalProperties = false;
@@ -260,6 +280,9 @@ function validator(doc) {
   addFormats(ajv);
   ajv.addFormat('int32', { type: 'number', validate: (n) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
   ajv.addFormat('int64', { type: 'number', validate: (n) => Number.isInteger(n) });
+  for (const [f, [lo, hi]] of Object.entries(INT_FORMATS)) {
+    if (f !== 'int32') ajv.addFormat(f, { type: 'number', validate: (n) => Number.isInteger(n) && n >= lo && n <= hi });
+  }
   ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
   ajv.addSchema(anyOfForOneOf(doc), 'doc');
   return ajv;
