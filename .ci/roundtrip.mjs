@@ -47,6 +47,10 @@
 //     take a value from the caller only to overwrite it. A user expects to pass the fields
 //     they choose, and the runtime's own ones to be right; Prism's conformance sweep checks
 //     the request that goes out with them;
+//   - enum-tag: the struct of an internally tagged enum's variant (`#[serde(tag = …)]`)
+//     drops the tag property when decoded on its own: the enum reads and writes the tag,
+//     the struct has no field for it (types.json: `enum_tag`). Through the enum, the tag is
+//     kept, and the enum's own round trip checks it;
 //   - undeclared: a property that no schema at that place declares, where none says
 //     `additionalProperties`, comes back absent. The sampler never makes one (its copy says
 //     `additionalProperties: false`, see above): they come from the definitions' own examples
@@ -531,8 +535,10 @@ function compare(reportPath, baselinePath, crates) {
         diff(instance, JSON.parse(r.ok), expand(schemaAt(doc, pointers[name].pointer).schema, doc), doc, '', out);
         const kinds = new Set();
         const runtime = new Set((pointers[name].runtime || []).map((f) => `/${esc(f)}`));
+        const enumTag = new Set((pointers[name].enum_tag || []).map((f) => `/${esc(f)}`));
         for (const d of out) {
           if (d.kind === 'dropped' && runtime.has(d.pointer)) Object.assign(d, { kind: 'runtime-filled', allowed: true });
+          if (d.kind === 'dropped' && enumTag.has(d.pointer)) Object.assign(d, { kind: 'enum-tag', allowed: true });
           if (d.allowed) {
             allowed[d.kind] = (allowed[d.kind] || 0) + 1;
           } else if (!kinds.has(d.kind)) {

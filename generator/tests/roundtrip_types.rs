@@ -137,3 +137,38 @@ fn a_webhook_body_lists_the_fields_the_runtime_fills() {
         .filter(|t| t["name"] != "SubscribeBody")
         .all(|t| t.get("runtime").is_none()));
 }
+
+#[test]
+fn a_tagged_variant_struct_names_the_tag_its_enum_carries() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: Tags, version: "1"}
+paths: {}
+components:
+  schemas:
+    Range:
+      oneOf:
+        - type: object
+          required: [type, start]
+          properties:
+            type: {type: string, enum: [from]}
+            start: {type: number}
+        - type: object
+          required: [type, end]
+          properties:
+            type: {type: string, enum: [to]}
+            end: {type: number}
+"#;
+    let (list, doc) = types("tags.yaml", text);
+    all_resolve(&list, &doc);
+    let variants: Vec<&Value> = list
+        .iter()
+        .filter(|t| t.get("enum_tag").is_some())
+        .collect();
+    assert_eq!(variants.len(), 2, "{list:?}");
+    for v in variants {
+        assert_eq!(v["enum_tag"], serde_json::json!(["type"]), "{v}");
+        assert_eq!(v["kind"], "struct");
+    }
+    assert!(entry(&list, "Range").get("enum_tag").is_none());
+}

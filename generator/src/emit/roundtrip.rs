@@ -89,15 +89,36 @@ pub fn program(c: &Connector, crate_name: &str) -> Result<String, String> {
 /// itself (`runtime`: the webhook callback URL, `x-ms-notification-url`, and internal
 /// constants, `x-ms-visibility: internal` with a default). Those are left out of the type
 /// on purpose (a caller's value would be overwritten), so the round trip does not expect
-/// them back.
+/// them back; for the struct of an internally tagged enum's variant, the tag property the
+/// enum carries (`enum_tag`: the struct has no field for it).
 pub fn type_list(c: &Connector) -> Result<String, String> {
     let mut runtime: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut enum_tags: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for body in c.actions.iter().filter_map(|a| a.body.as_ref()) {
         if let BodyKind::Json(RustType::Named(name)) = &body.kind {
             let fields = runtime.entry(name.as_str()).or_default();
             for i in &body.injected {
                 if !fields.contains(&i.wire_name.as_str()) {
                     fields.push(i.wire_name.as_str());
+                }
+            }
+        }
+    }
+    // The struct of an internally tagged enum's variant: the enum carries the tag (the
+    // struct has no field for it), so the struct decoded alone drops it.
+    for d in &c.types {
+        if let TypeKind::Union {
+            variants,
+            tag: Some(tag),
+            content: None,
+        } = &d.kind
+        {
+            for v in variants {
+                if let Some(RustType::Named(name)) = &v.ty {
+                    let tags = enum_tags.entry(name.as_str()).or_default();
+                    if !tags.contains(&tag.as_str()) {
+                        tags.push(tag.as_str());
+                    }
                 }
             }
         }
@@ -114,12 +135,14 @@ pub fn type_list(c: &Connector) -> Result<String, String> {
                 TypeKind::Alias(_) => "alias",
                 TypeKind::Newtype(_) => "newtype",
             };
-            match runtime.get(d.name.as_str()).filter(|f| !f.is_empty()) {
-                Some(fields) => {
-                    json!({ "name": d.name, "kind": kind, "pointer": d.pointer, "runtime": fields })
-                }
-                None => json!({ "name": d.name, "kind": kind, "pointer": d.pointer }),
+            let mut entry = json!({ "name": d.name, "kind": kind, "pointer": d.pointer });
+            if let Some(fields) = runtime.get(d.name.as_str()).filter(|f| !f.is_empty()) {
+                entry["runtime"] = json!(fields);
             }
+            if let Some(tags) = enum_tags.get(d.name.as_str()) {
+                entry["enum_tag"] = json!(tags);
+            }
+            entry
         })
         .collect();
     serde_json::to_string_pretty(&list).map_err(|e| format!("internal error: type list: {e}"))
