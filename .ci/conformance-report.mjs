@@ -53,7 +53,12 @@ for (const line of read(path.join(out, "definitions.tsv")).split("\n")) {
       continue;
     }
     r.called++;
-    const errs = (e.violations ?? []).filter((v) => (v?.severity ?? "Error") === "Error");
+    // Request violations only: Prism also validates the response it made up itself
+    // (`response.…`), and its dynamic mode's random bodies sometimes break their own schema
+    // (a `byte` string that is not base64, too many properties): that is Prism's, not ours.
+    const errs = (e.violations ?? []).filter(
+      (v) => (v?.severity ?? "Error") === "Error" && (v?.location ?? [])[0] === "request",
+    );
     if (errs.length) {
       r.violations++;
       totals.violationEntries += errs.length;

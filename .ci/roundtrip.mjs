@@ -28,6 +28,7 @@
 //     sampler would invent 1–5 random ones;
 //   - a `oneOf`/`anyOf` with a `discriminator` gets, on each member, the tag value the
 //     mapping (or the member's component name) gives it, as OpenAPI says it must be.
+//   - a sized integer format (`uint8`, `uint16`, `int16`…) becomes `minimum`/`maximum`.
 //   The `byte` format (base64) is added to the sampler, which does not know it.
 //
 // `compare`: reads <crate>/roundtrip/results.json (the crate's roundtrip example's output)
@@ -37,7 +38,25 @@
 //   - null-absent: a `null` the instance has for a property that is not required comes back
 //     absent (`Option` skipped when `None`: the same thing for an optional property);
 //   - same-instant: a `date-time` string re-formatted to the same instant;
-//   - same-bytes: a `byte` (base64) string re-encoded to the same bytes.
+//   - same-bytes: a `byte` (base64) string re-encoded to the same bytes;
+//   - runtime-filled: a top-level property of a JSON request body that the client fills in
+//     itself comes back absent. types.json lists them per type (`runtime`): the webhook
+//     callback URL (`x-ms-notification-url: true`, a trigger's subscription body) and internal
+//     constants (`x-ms-visibility: internal` with a default). The generated body type leaves
+//     them out ON PURPOSE: the runtime sets them on every request, so a field for them would
+//     take a value from the caller only to overwrite it. A user expects to pass the fields
+//     they choose, and the runtime's own ones to be right; Prism's conformance sweep checks
+//     the request that goes out with them;
+//   - enum-tag: the struct of an internally tagged enum's variant (`#[serde(tag = …)]`)
+//     drops the tag property when decoded on its own: the enum reads and writes the tag,
+//     the struct has no field for it (types.json: `enum_tag`). Through the enum, the tag is
+//     kept, and the enum's own round trip checks it;
+//   - undeclared: a property that no schema at that place declares, where none says
+//     `additionalProperties`, comes back absent. The sampler never makes one (its copy says
+//     `additionalProperties: false`, see above): they come from the definitions' own examples
+//     (Power Platform examples showing keys their schema omits). A generated struct holds
+//     the declared properties, as a user reading the definition expects; the definition
+//     promises nothing about the others, so this is not a loss of a described field.
 // Numbers are compared as numbers (JSON.parse: `1.0` and `1` are equal, uncounted).
 // Anything else is a failure with its kind: decode (a valid instance does not decode),
 // encode, dropped (a field of the instance is missing), changed (a different value),
@@ -77,12 +96,18 @@ function at(doc, pointer) {
 // as `<schema>/properties/<name>` (without `allOf/<i>`): when a step is missing, it is looked
 // for in the `allOf` members (through their `$ref`s), and the pointer counted as repaired;
 // the real pointer is returned too.
+// The mark of prepass's `anyOf: [schema, null]` wrapper around a `nullable` schema without a
+// `type` (not a pointer step of the document).
+const WRAPPED = 'x-connectorkit-nullable-wrapper';
+
 function schemaAt(doc, pointer) {
   const parts = pointer.split('/').slice(1).map(unescapePointer);
   // → [node, real pointer] or undefined
   const walk = (node, here, i, depth) => {
     if (i === parts.length) return [node, here];
     if (node === null || typeof node !== 'object' || depth > 32) return undefined;
+    // The sampler's copy wraps a `nullable` schema without a `type` (see prepass).
+    if (node[WRAPPED] && Array.isArray(node.anyOf)) return walk(node.anyOf[0], here, i, depth + 1);
     if (parts[i] in node) {
       const found = walk(node[parts[i]], `${here}/${esc(parts[i])}`, i + 1, depth);
       if (found !== undefined) return found;
@@ -161,6 +186,17 @@ const NAMED = new Set(['properties', 'patternProperties', 'schemas', 'definition
 // Keywords whose value is data, not schemas.
 const DATA = new Set(['example', 'examples', 'default', 'enum', 'x-ms-dynamic-values']);
 
+// Integer formats with the range they name (int64/uint64 beyond 2^53 are left to JSON).
+const INT_FORMATS = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  uint32: [0, 4294967295],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
+};
+
 function prepass(node, doc, names = false) {
   if (Array.isArray(node)) return node.map((n) => prepass(n, doc));
   if (node === null || typeof node !== 'object') return node;
@@ -171,6 +207,14 @@ function prepass(node, doc, names = false) {
   }
   for (const [k, v] of Object.entries(node)) {
     out[k] = DATA.has(k) ? v : prepass(v, doc, NAMED.has(k));
+  }
+  // Sized integer formats (Dropshot's `uint8`, `uint16`…) become the range they name: the
+  // sampler does not know them and would draw any integer, which the generated `u8`/`u16`
+  // rightly refuses.
+  const range = INT_FORMATS[out.format];
+  if (range && (out.type === 'integer' || out.type === 'number')) {
+    out.minimum = typeof out.minimum === 'number' ? Math.max(out.minimum, range[0]) : range[0];
+    out.maximum = typeof out.maximum === 'number' ? Math.min(out.maximum, range[1]) : range[1];
   }
   const isObject = out.type === 'object' || (out.type === undefined && out.properties);
   if (isObject && !('additionalProperties' in out)) out.additionalProperties = false;
@@ -190,7 +234,8 @@ function prepass(node, doc, names = false) {
     if (typeof out.type === 'string') {
       out.type = [out.type, 'null'];
     } else if (out.type === undefined) {
-      return { anyOf: [out, { type: 'null' }] };
+      // Marked so that schemaAt walks through it: the pointers name the schema as written.
+      return { anyOf: [out, { type: 'null' }], [WRAPPED]: true };
     }
   }
   return out;
@@ -239,6 +284,9 @@ function validator(doc) {
   addFormats(ajv);
   ajv.addFormat('int32', { type: 'number', validate: (n) => Number.isInteger(n) && n >= -2147483648 && n <= 2147483647 });
   ajv.addFormat('int64', { type: 'number', validate: (n) => Number.isInteger(n) });
+  for (const [f, [lo, hi]] of Object.entries(INT_FORMATS)) {
+    if (f !== 'int32') ajv.addFormat(f, { type: 'number', validate: (n) => Number.isInteger(n) && n >= lo && n <= hi });
+  }
   ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
   ajv.addSchema(anyOfForOneOf(doc), 'doc');
   return ajv;
@@ -270,6 +318,12 @@ function sample(crate) {
   const repaired = [];
   for (const t of types) {
     const { schema, real } = schemaAt(samplerDoc, t.pointer);
+    if (t.pointer === '') {
+      // A Power Platform connection parameter's allowed values (apiProperties.json), not a
+      // schema of the document: nothing for the sampler to read.
+      untested.push(`${t.name} (from apiProperties.json, not the document)`);
+      continue;
+    }
     if (schema === undefined || schema === null || typeof schema !== 'object') {
       untested.push(`${t.name} (no schema at '${t.pointer}')`);
       continue;
@@ -417,7 +471,12 @@ function diff(a, b, schemas, doc, ptr, out) {
       const p = `${ptr}/${esc(k)}`;
       if (!(k in b)) {
         const required = schemas.some((s) => Array.isArray(s.required) && s.required.includes(k));
+        const objects = schemas.filter((s) => s.type === 'object' || s.properties || 'additionalProperties' in s);
+        const undeclared =
+          objects.length > 0 &&
+          !schemas.some((s) => (s.properties && k in s.properties) || 'additionalProperties' in s || s.patternProperties);
         if (a[k] === null && !required) out.push({ pointer: p, kind: 'null-absent', allowed: true });
+        else if (undeclared) out.push({ pointer: p, kind: 'undeclared', allowed: true });
         else out.push({ pointer: p, kind: 'dropped', allowed: false, detail: JSON.stringify(a[k]).slice(0, 60) });
       } else {
         diff(a[k], b[k], child(schemas, k, doc), doc, p, out);
@@ -475,7 +534,11 @@ function compare(reportPath, baselinePath, crates) {
         const out = [];
         diff(instance, JSON.parse(r.ok), expand(schemaAt(doc, pointers[name].pointer).schema, doc), doc, '', out);
         const kinds = new Set();
+        const runtime = new Set((pointers[name].runtime || []).map((f) => `/${esc(f)}`));
+        const enumTag = new Set((pointers[name].enum_tag || []).map((f) => `/${esc(f)}`));
         for (const d of out) {
+          if (d.kind === 'dropped' && runtime.has(d.pointer)) Object.assign(d, { kind: 'runtime-filled', allowed: true });
+          if (d.kind === 'dropped' && enumTag.has(d.pointer)) Object.assign(d, { kind: 'enum-tag', allowed: true });
           if (d.allowed) {
             allowed[d.kind] = (allowed[d.kind] || 0) + 1;
           } else if (!kinds.has(d.kind)) {

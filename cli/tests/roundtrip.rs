@@ -124,3 +124,66 @@ fn comparison_reports_a_dropped_field() {
     assert_eq!(report["allowed"]["same-instant"], 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A JSON body type's properties that the client fills in itself (`runtime` in types.json:
+/// the callback URL, internal constants) and properties no schema declares may come back
+/// absent (counted apart); any other missing field is still a failure.
+#[test]
+fn comparison_allows_runtime_filled_and_undeclared_fields_only() {
+    setup();
+    let dir = std::env::temp_dir().join(format!(
+        "connectorkit-roundtrip-runtime-{}",
+        std::process::id()
+    ));
+    let krate = dir.join("hooks");
+    std::fs::create_dir_all(krate.join("roundtrip")).unwrap();
+    let files = [
+        (
+            "types.json",
+            r#"[{"name":"SubscribeBody","kind":"struct","pointer":"/components/schemas/Sub","runtime":["hookUrl"]}]"#,
+        ),
+        (
+            "openapi.json",
+            r#"{"components":{"schemas":{"Sub":{"type":"object","required":["hookUrl","name"],"properties":{"hookUrl":{"type":"string"},"name":{"type":"string"},"cfg":{"type":"object","properties":{"a":{"type":"integer"}}}}}}}}"#,
+        ),
+        (
+            "instances.json",
+            r#"{"SubscribeBody":[{"hookUrl":"h","name":"n","cfg":{"a":1,"zz":2}},{"hookUrl":"h","name":"n"}]}"#,
+        ),
+        (
+            "sampler.json",
+            r#"{"faults":[],"untested":[],"repaired":[]}"#,
+        ),
+        (
+            "results.json",
+            r#"{"SubscribeBody":[{"ok":"{\"name\":\"n\",\"cfg\":{\"a\":1}}"},{"ok":"{}"}]}"#,
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(krate.join("roundtrip").join(name), text).unwrap();
+    }
+    let child = Command::new("node")
+        .arg(root().join(".ci/roundtrip.mjs"))
+        .arg("compare")
+        .arg(dir.join("report.json"))
+        .arg("/dev/null")
+        .arg(&krate)
+        .spawn()
+        .expect("node runs");
+    let status = wait(child, Duration::from_secs(120), "roundtrip.mjs compare");
+    assert!(
+        !status.success(),
+        "a dropped declared field must fail the run"
+    );
+    let report = report(&dir.join("report.json"));
+    // Instance 0: `hookUrl` (the runtime's) and `cfg.zz` (undeclared) absent: allowed.
+    // Instance 1: `hookUrl` allowed again, `name` dropped: the one failure.
+    let failures = report["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{report:#}");
+    assert_eq!(failures[0]["kind"], "dropped");
+    assert_eq!(failures[0]["pointer"], "/name");
+    assert_eq!(failures[0]["instance"], 1);
+    assert_eq!(report["allowed"]["runtime-filled"], 2, "{report:#}");
+    assert_eq!(report["allowed"]["undeclared"], 1, "{report:#}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

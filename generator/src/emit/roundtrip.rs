@@ -6,11 +6,13 @@
 //! files: the program in `examples/`, the type list and the normalized document in
 //! `roundtrip/`. A normal generated crate does not carry them.
 
+use std::collections::BTreeMap;
+
 use quote::quote;
 use serde_json::json;
 
 use super::rust::ident;
-use crate::model::{Connector, TypeKind};
+use crate::model::{BodyKind, Connector, RustType, TypeKind};
 
 /// Where the program goes in the crate: `examples/roundtrip_<crate>.rs`, a name of its own
 /// so that the programs of a whole workspace build side by side.
@@ -81,9 +83,46 @@ pub fn program(c: &Connector, crate_name: &str) -> Result<String, String> {
     super::format(tokens)
 }
 
-/// `roundtrip/types.json`: every named type with its kind and the JSON pointer (into the
-/// normalized document, `connectorkit convert`) of the schema it was made from.
+/// `roundtrip/types.json`: every named type with its kind, the JSON pointer (into the
+/// normalized document, `connectorkit convert`) of the schema it was made from and, for a
+/// JSON request body type, the top-level properties of that schema that the client fills in
+/// itself (`runtime`: the webhook callback URL, `x-ms-notification-url`, and internal
+/// constants, `x-ms-visibility: internal` with a default). Those are left out of the type
+/// on purpose (a caller's value would be overwritten), so the round trip does not expect
+/// them back; for the struct of an internally tagged enum's variant, the tag property the
+/// enum carries (`enum_tag`: the struct has no field for it).
 pub fn type_list(c: &Connector) -> Result<String, String> {
+    let mut runtime: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut enum_tags: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for body in c.actions.iter().filter_map(|a| a.body.as_ref()) {
+        if let BodyKind::Json(RustType::Named(name)) = &body.kind {
+            let fields = runtime.entry(name.as_str()).or_default();
+            for i in &body.injected {
+                if !fields.contains(&i.wire_name.as_str()) {
+                    fields.push(i.wire_name.as_str());
+                }
+            }
+        }
+    }
+    // The struct of an internally tagged enum's variant: the enum carries the tag (the
+    // struct has no field for it), so the struct decoded alone drops it.
+    for d in &c.types {
+        if let TypeKind::Union {
+            variants,
+            tag: Some(tag),
+            content: None,
+        } = &d.kind
+        {
+            for v in variants {
+                if let Some(RustType::Named(name)) = &v.ty {
+                    let tags = enum_tags.entry(name.as_str()).or_default();
+                    if !tags.contains(&tag.as_str()) {
+                        tags.push(tag.as_str());
+                    }
+                }
+            }
+        }
+    }
     let list: Vec<_> = c
         .types
         .iter()
@@ -96,7 +135,14 @@ pub fn type_list(c: &Connector) -> Result<String, String> {
                 TypeKind::Alias(_) => "alias",
                 TypeKind::Newtype(_) => "newtype",
             };
-            json!({ "name": d.name, "kind": kind, "pointer": d.pointer })
+            let mut entry = json!({ "name": d.name, "kind": kind, "pointer": d.pointer });
+            if let Some(fields) = runtime.get(d.name.as_str()).filter(|f| !f.is_empty()) {
+                entry["runtime"] = json!(fields);
+            }
+            if let Some(tags) = enum_tags.get(d.name.as_str()) {
+                entry["enum_tag"] = json!(tags);
+            }
+            entry
         })
         .collect();
     serde_json::to_string_pretty(&list).map_err(|e| format!("internal error: type list: {e}"))

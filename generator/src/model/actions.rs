@@ -547,13 +547,22 @@ impl<'a> ActionCtx<'a> {
                     .unwrap_or_default(),
                 ParameterSchemaOrContent::Content(_) => Vec::new(),
             };
+            // A referenced parameter's types point at the component it came from.
+            let at = self.resolver.follow(ptr);
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => {
-                    space.type_for(s, &ctx, &pointer::push(ptr, "schema"))
+                    space.type_for(s, &ctx, &pointer::push(&at, "schema"))
                 }
                 ParameterSchemaOrContent::Content(c) => {
-                    match c.values().next().and_then(|m| m.schema.as_ref()) {
-                        Some(s) => space.type_for(s, &ctx, &pointer::push(ptr, "content")),
+                    match c
+                        .iter()
+                        .next()
+                        .and_then(|(k, m)| Some((k, m.schema.as_ref()?)))
+                    {
+                        Some((media, s)) => {
+                            let content = pointer::push(&pointer::push(&at, "content"), media);
+                            space.type_for(s, &ctx, &pointer::push(&content, "schema"))
+                        }
                         None => RustType::String,
                     }
                 }
@@ -759,13 +768,15 @@ impl<'a> ActionCtx<'a> {
             return None;
         };
         let ctx = format!("{}Body", self.type_prefix);
+        // A referenced body's types point at the component it came from.
+        let at = self.resolver.follow(&ptr);
         let mut best: Option<(u8, BodyKind)> = None;
         let mut injected = Vec::new();
         let mut no_argument = false;
         let mut dynamic = Vec::new();
         for (media, mt) in &b.content {
             let m = media.to_ascii_lowercase();
-            let mptr = pointer::push(&pointer::push(&ptr, "content"), media);
+            let mptr = pointer::push(&pointer::push(&at, "content"), media);
             let (rank, kind) = if is_json(&m) {
                 let ty = match &mt.schema {
                     Some(s) => {
@@ -963,7 +974,8 @@ impl<'a> ActionCtx<'a> {
             } else {
                 format!("{}{}", self.type_prefix, name_suffix)
             };
-            let body = self.response_body(space, &resp, &ctx, &ptr);
+            // A referenced response's types point at the component it came from.
+            let body = self.response_body(space, &resp, &ctx, &self.resolver.follow(&ptr));
             let case = ResponseCase {
                 status,
                 body,

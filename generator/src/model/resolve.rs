@@ -49,6 +49,27 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// The JSON pointer of what the node at `ptr` stands for: `ptr` itself, or where its
+    /// chain of local `$ref`s ends (`/paths/~1a/get/parameters/0` holding
+    /// `{"$ref": "#/components/parameters/Id"}` → `/components/parameters/Id`). Types made
+    /// from a referenced parameter, response or body point at the schema they came from.
+    pub fn follow(&self, ptr: &str) -> String {
+        let mut here = ptr.to_string();
+        for _ in 0..MAX_DEPTH {
+            let next = self
+                .value
+                .pointer(&here)
+                .and_then(|n| n.get("$ref"))
+                .and_then(serde_json::Value::as_str)
+                .and_then(|r| r.strip_prefix('#'));
+            match next {
+                Some(p) if self.value.pointer(p).is_some() => here = p.to_string(),
+                _ => break,
+            }
+        }
+        here
+    }
+
     /// Resolves any `#/…` reference by deserializing the JSON node it points to.
     pub fn by_pointer<T: DeserializeOwned + Clone>(&self, reference: &str) -> Option<Cow<'a, T>> {
         let pointer = reference.strip_prefix('#')?;

@@ -25,9 +25,21 @@ struct MemberObject {
     properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: Vec<String>,
     additional: Option<AdditionalProperties>,
+    /// Where each property was written (through `$ref`s and `allOf` members), so that
+    /// the types made from them point at their schemas.
+    origins: HashMap<String, String>,
     /// The generated name of the component it refers to, if a `$ref`.
     component: Option<String>,
     doc: Option<String>,
+}
+
+/// Where [`TypeSpace::gather_object`] collects a member object's parts.
+struct Gathered<'g> {
+    properties: &'g mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &'g mut Vec<String>,
+    additional: &'g mut Option<AdditionalProperties>,
+    origins: &'g mut HashMap<String, String>,
+    ok: &'g mut bool,
 }
 
 /// Sort rank of an untagged variant: ascending = tried first.
@@ -60,8 +72,11 @@ impl TypeSpace<'_> {
         if let Some(kind) = self.string_enum_union(name, schema, members, ptr) {
             return kind;
         }
-        let objects: Option<Vec<MemberObject>> =
-            members.iter().map(|m| self.member_object(m)).collect();
+        let objects: Option<Vec<MemberObject>> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| self.member_object(m, &pointer::push(&list_ptr, &i.to_string())))
+            .collect();
         if let Some(objects) = objects {
             let preferred = disc.map(|d| d.property_name.as_str());
             if let Some((tag, values)) = self.fixed_tag(&objects, preferred) {
@@ -150,7 +165,8 @@ impl TypeSpace<'_> {
                 })
                 .map(|(v, _)| v.clone());
             let fixed = || {
-                let obj = self.member_object(m)?;
+                // Only the tag is read: no type is made, the pointer is not used.
+                let obj = self.member_object(m, "")?;
                 let prop = obj.properties.get(&disc.property_name)?;
                 self.one_value(prop)
             };
@@ -185,7 +201,7 @@ impl TypeSpace<'_> {
     }
 
     /// The member as an object (through `$ref` and `allOf`), or `None` when it is not one.
-    fn member_object(&self, member: &ReferenceOr<Schema>) -> Option<MemberObject> {
+    fn member_object(&self, member: &ReferenceOr<Schema>, ptr: &str) -> Option<MemberObject> {
         let (component, doc) = match member {
             ReferenceOr::Reference { reference } => {
                 let (target, key) = self.component_schema(reference)?;
@@ -196,19 +212,25 @@ impl TypeSpace<'_> {
         let mut properties = IndexMap::new();
         let mut required = Vec::new();
         let mut additional = None;
+        let mut origins = HashMap::new();
         let mut ok = true;
         self.gather_object(
             member,
-            &mut properties,
-            &mut required,
-            &mut additional,
-            &mut ok,
+            ptr,
+            &mut Gathered {
+                properties: &mut properties,
+                required: &mut required,
+                additional: &mut additional,
+                origins: &mut origins,
+                ok: &mut ok,
+            },
             0,
         );
         (ok && !properties.is_empty()).then_some(MemberObject {
             properties,
             required,
             additional,
+            origins,
             component,
             doc,
         })
@@ -221,22 +243,20 @@ impl TypeSpace<'_> {
     fn gather_object(
         &self,
         member: &ReferenceOr<Schema>,
-        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<AdditionalProperties>,
-        ok: &mut bool,
+        ptr: &str,
+        into: &mut Gathered<'_>,
         depth: usize,
     ) {
         if depth > 16 {
-            *ok = false;
+            *into.ok = false;
             return;
         }
-        let schema: &Schema = match member {
-            ReferenceOr::Item(s) => s,
+        let (schema, base): (&Schema, String) = match member {
+            ReferenceOr::Item(s) => (s, ptr.to_string()),
             ReferenceOr::Reference { reference } => match self.component_schema(reference) {
-                Some((s, _)) => s,
+                Some((s, key)) => (s, pointer::push("/components/schemas", &key)),
                 None => {
-                    *ok = false;
+                    *into.ok = false;
                     return;
                 }
             },
@@ -262,23 +282,27 @@ impl TypeSpace<'_> {
                 )
             }
             _ => {
-                *ok = false;
+                *into.ok = false;
                 return;
             }
         };
-        for n in nested {
-            self.gather_object(n, properties, required, additional, ok, depth + 1);
+        let nested_ptr = pointer::push(&base, "allOf");
+        for (i, n) in nested.iter().enumerate() {
+            let p = pointer::push(&nested_ptr, &i.to_string());
+            self.gather_object(n, &p, into, depth + 1);
         }
+        let props_ptr = pointer::push(&base, "properties");
         for (k, v) in props.into_iter().flatten() {
-            properties.insert(k.clone(), v.clone());
+            into.properties.insert(k.clone(), v.clone());
+            into.origins.insert(k.clone(), pointer::push(&props_ptr, k));
         }
         for r in req {
-            if !required.contains(r) {
-                required.push(r.clone());
+            if !into.required.contains(r) {
+                into.required.push(r.clone());
             }
         }
         if let Some(a @ AdditionalProperties::Schema(_)) = add {
-            *additional = Some(a.clone());
+            *into.additional = Some(a.clone());
         }
     }
 
@@ -356,7 +380,9 @@ impl TypeSpace<'_> {
             let ty = match &content {
                 Some(c) => rest.get(c).map(|prop| {
                     let ctx = format!("{name}{}", bare(ident));
-                    let prop_ptr = pointer::push(&pointer::push(&member_ptr, "properties"), c);
+                    let prop_ptr = obj.origins.get(c).cloned().unwrap_or_else(|| {
+                        pointer::push(&pointer::push(&member_ptr, "properties"), c)
+                    });
                     self.type_for_boxed(prop, &ctx, &prop_ptr)
                 }),
                 None if rest.is_empty() && !has_extra => None,
@@ -381,7 +407,7 @@ impl TypeSpace<'_> {
                             &required,
                             obj.additional.as_ref(),
                             &member_ptr,
-                            &HashMap::new(),
+                            &obj.origins,
                         );
                         self.push_def(TypeDef {
                             name: sname.clone(),
