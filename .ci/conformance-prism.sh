@@ -89,19 +89,7 @@ echo "generated ${#members[@]} of ${#inputs[@]} definitions with --conformance i
 t2=$(date +%s)
 echo "built the conformance programs in $((t2 - t1))s"
 
-# A free loopback port.
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-prism_pid=""
-stop_prism() {
-  if [ -n "$prism_pid" ]; then
-    kill "$prism_pid" 2>/dev/null || true
-    wait "$prism_pid" 2>/dev/null || true
-    prism_pid=""
-  fi
-}
-trap stop_prism EXIT
+. .ci/prism-lib.sh
 
 while IFS=$'\t' read -r name rel spec; do
   res="$out/results/$name"
@@ -114,26 +102,7 @@ while IFS=$'\t' read -r name rel spec; do
     fi
     continue
   fi
-  port=$(free_port)
-  "$prism" mock -d -h 127.0.0.1 -p "$port" "$spec" >"$res.prism.log" 2>&1 &
-  prism_pid=$!
-  up=""
-  # Startup deadline: 120 s (a 1,000-operation definition takes a while to read).
-  for _ in $(seq 1 240); do
-    if ! kill -0 "$prism_pid" 2>/dev/null; then break; fi
-    if grep -q "Prism is listening" "$res.prism.log"; then up=1; break; fi
-    sleep 0.5
-  done
-  if [ -z "$up" ]; then
-    msg=$(grep -m1 -iE 'error|✖' "$res.prism.log" | cut -c1-300 || true)
-    [ -n "$msg" ] || msg=$(tail -n 1 "$res.prism.log" | cut -c1-300)
-    echo "definition skipped: Prism refused: ${msg:-no output within 120s}" >"$res.skip"
-    stop_prism
-    continue
-  fi
-  timeout 900 "$bin" "http://127.0.0.1:$port" >"$res.jsonl" 2>"$res.stderr" \
-    || echo "conformance program exited with $?: $(tail -n 1 "$res.stderr" | cut -c1-300)" >"$res.exit"
-  stop_prism
+  run_with_prism "$spec" "$bin" "$res"
 done <"$out/definitions.tsv"
 t3=$(date +%s)
 echo "ran the conformance programs against Prism in $((t3 - t2))s"

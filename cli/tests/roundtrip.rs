@@ -43,6 +43,27 @@ fn report(path: &Path) -> serde_json::Value {
         .expect("report is JSON")
 }
 
+/// Writes a crate's round-trip files (`files`: name, JSON text) into `dir/<krate>/roundtrip`,
+/// runs `.ci/roundtrip.mjs compare` on it with no baseline, and returns its exit status and
+/// report.
+fn compare(dir: &Path, krate: &str, files: &[(&str, &str)]) -> (ExitStatus, serde_json::Value) {
+    let krate = dir.join(krate);
+    std::fs::create_dir_all(krate.join("roundtrip")).unwrap();
+    for (name, text) in files {
+        std::fs::write(krate.join("roundtrip").join(name), text).unwrap();
+    }
+    let child = Command::new("node")
+        .arg(root().join(".ci/roundtrip.mjs"))
+        .arg("compare")
+        .arg(dir.join("report.json"))
+        .arg("/dev/null")
+        .arg(&krate)
+        .spawn()
+        .expect("node runs");
+    let status = wait(child, Duration::from_secs(120), "roundtrip.mjs compare");
+    (status, report(&dir.join("report.json")))
+}
+
 #[test]
 fn petstore_types_round_trip() {
     setup();
@@ -75,8 +96,6 @@ fn comparison_reports_a_dropped_field() {
     setup();
     let dir =
         std::env::temp_dir().join(format!("connectorkit-roundtrip-cmp-{}", std::process::id()));
-    let krate = dir.join("pets");
-    std::fs::create_dir_all(krate.join("roundtrip")).unwrap();
     let files = [
         (
             "types.json",
@@ -99,20 +118,8 @@ fn comparison_reports_a_dropped_field() {
             r#"{"Pet":[{"ok":"{\"id\":1.0,\"born\":\"2020-01-01T00:00:00Z\"}"},{"ok":"{\"id\":2}"}]}"#,
         ),
     ];
-    for (name, text) in files {
-        std::fs::write(krate.join("roundtrip").join(name), text).unwrap();
-    }
-    let child = Command::new("node")
-        .arg(root().join(".ci/roundtrip.mjs"))
-        .arg("compare")
-        .arg(dir.join("report.json"))
-        .arg("/dev/null")
-        .arg(&krate)
-        .spawn()
-        .expect("node runs");
-    let status = wait(child, Duration::from_secs(120), "roundtrip.mjs compare");
+    let (status, report) = compare(&dir, "pets", &files);
     assert!(!status.success(), "a dropped field must fail the run");
-    let report = report(&dir.join("report.json"));
     // Instance 0: `null` → absent (optional), the same instant re-formatted, 1.0 == 1: allowed.
     // Instance 1: `tag` dropped.
     let failures = report["failures"].as_array().unwrap();
@@ -135,8 +142,6 @@ fn comparison_allows_runtime_filled_and_undeclared_fields_only() {
         "connectorkit-roundtrip-runtime-{}",
         std::process::id()
     ));
-    let krate = dir.join("hooks");
-    std::fs::create_dir_all(krate.join("roundtrip")).unwrap();
     let files = [
         (
             "types.json",
@@ -159,23 +164,11 @@ fn comparison_allows_runtime_filled_and_undeclared_fields_only() {
             r#"{"SubscribeBody":[{"ok":"{\"name\":\"n\",\"cfg\":{\"a\":1}}"},{"ok":"{}"}]}"#,
         ),
     ];
-    for (name, text) in files {
-        std::fs::write(krate.join("roundtrip").join(name), text).unwrap();
-    }
-    let child = Command::new("node")
-        .arg(root().join(".ci/roundtrip.mjs"))
-        .arg("compare")
-        .arg(dir.join("report.json"))
-        .arg("/dev/null")
-        .arg(&krate)
-        .spawn()
-        .expect("node runs");
-    let status = wait(child, Duration::from_secs(120), "roundtrip.mjs compare");
+    let (status, report) = compare(&dir, "hooks", &files);
     assert!(
         !status.success(),
         "a dropped declared field must fail the run"
     );
-    let report = report(&dir.join("report.json"));
     // Instance 0: `hookUrl` (the runtime's) and `cfg.zz` (undeclared) absent: allowed.
     // Instance 1: `hookUrl` allowed again, `name` dropped: the one failure.
     let failures = report["failures"].as_array().unwrap();
