@@ -27,6 +27,46 @@ fn derives(d: &TypeDef) -> TokenStream {
     quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)])
 }
 
+/// A struct's derives: `Deserialize` is implemented by [`struct_deserialize`] instead.
+fn struct_derives(d: &TypeDef) -> TokenStream {
+    let eq = d.eq.then(|| quote!(Eq,));
+    let default = d.default.then(|| quote!(Default,));
+    quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize)])
+}
+
+/// `Deserialize` for a struct through `connectorkit::de::Object`, one line per field: a
+/// derived implementation (a field visitor and a map visitor per struct) is most of the time
+/// `cargo check` spends on a generated crate.
+fn struct_deserialize(
+    name: &proc_macro2::Ident,
+    fields: &[crate::model::Field],
+    extra: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let inits = fields.iter().map(|f| {
+        let fname = ident(&f.ident);
+        let wire = &f.wire_name;
+        if f.must_be_present {
+            quote!(#fname: o.present(#wire)?,)
+        } else {
+            quote!(#fname: o.field(#wire)?,)
+        }
+    });
+    let rest = extra.map(|e| quote!(#e: o.rest()?,));
+    let binding = if fields.is_empty() && extra.is_none() {
+        quote!(let _ = connectorkit::de::Object::<D::Error>::deserialize(d)?;)
+    } else {
+        quote!(let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;)
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #binding
+                Ok(Self { #(#inits)* #rest })
+            }
+        }
+    }
+}
+
 fn def(d: &TypeDef) -> TokenStream {
     let name = ident(&d.name);
     let fallback = format!("The `{}` schema.", d.name);
@@ -58,11 +98,8 @@ fn def(d: &TypeDef) -> TokenStream {
                 let skip = f
                     .optional
                     .then(|| quote!(skip_serializing_if = "Option::is_none",));
-                let present = f
-                    .must_be_present
-                    .then(|| quote!(deserialize_with = "connectorkit::required_nullable",));
-                let attr = if rename.is_some() || skip.is_some() || present.is_some() {
-                    quote!(#[serde(#rename #skip #present)])
+                let attr = if rename.is_some() || skip.is_some() {
+                    quote!(#[serde(#rename #skip)])
                 } else {
                     quote!()
                 };
@@ -72,21 +109,27 @@ fn def(d: &TypeDef) -> TokenStream {
                     pub #fname: #fty,
                 }
             });
-            let extra = additional.as_ref().map(|a| {
-                let aty = ty(a);
+            let extra_name = additional.as_ref().map(|_| {
                 let mut fname = "additional_properties".to_string();
                 while fields.iter().any(|f| f.ident == fname) {
                     fname.push('_');
                 }
-                let fname = ident(&fname);
-                quote! {
-                    /// Properties not listed above.
-                    #[serde(flatten)]
-                    pub #fname: std::collections::BTreeMap<String, #aty>,
-                }
+                ident(&fname)
             });
-            let derive = derives(d);
+            let extra = additional
+                .as_ref()
+                .zip(extra_name.as_ref())
+                .map(|(a, fname)| {
+                    let aty = ty(a);
+                    quote! {
+                        /// Properties not listed above.
+                        #[serde(flatten)]
+                        pub #fname: std::collections::BTreeMap<String, #aty>,
+                    }
+                });
+            let derive = struct_derives(d);
             let complex = allow_complex(fields.iter().map(|f| &f.ty).chain(additional.as_ref()));
+            let de = struct_deserialize(&name, fields, extra_name.as_ref());
             quote! {
                 #doc
                 #derive
@@ -96,6 +139,7 @@ fn def(d: &TypeDef) -> TokenStream {
                     #(#fields_tokens)*
                     #extra
                 }
+                #de
             }
         }
         TypeKind::StringEnum { variants } => {
