@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
 # Issue 16: connectorkit through a real Cargo registry, as a user outside this repository.
 #
-# 1. Installs Kellnr (a self-hosted Cargo registry with the sparse protocol and `cargo publish`;
-#    from crates.io, built once into ${CONNECTORKIT_TOOLS:-~/.cache/connectorkit/tools}) and
-#    starts it on 127.0.0.1 in the background (stopped on exit, every wait with a deadline).
+# The registry server is cargo-http-registry 0.1.8 (crates.io, GPL-3.0-or-later; the binary
+# only runs here, nothing of it is linked into our crates). Chosen because CI can afford it
+# and it is a real server that `cargo publish` talks to: ~170 crates in its lock file, a cold
+# `cargo install --locked` of a few minutes on 2 cores (Kellnr 6.13.0: ~780 crates, over 30
+# minutes, a pinned lock file and deps that want a newer rustc). It implements the publish API
+# (`PUT /api/v1/crates/new`), keeps the crates on disk and serves a git index over HTTP
+# (cargo reads it with `net.git-fetch-with-cli`) and the downloads; no sparse index, no
+# authentication (any token). Looked at and left: Kellnr (above), Alexandrie and Freighter
+# (a database server and hundreds of crates), ktra (unmaintained since 2022); npm and PyPI
+# hold no Cargo registry server.
+#
+# 1. Installs cargo-http-registry from crates.io into ${CONNECTORKIT_TOOLS:-~/.cache/connectorkit/tools}
+#    when missing and starts it on 127.0.0.1 (an ephemeral port, read from the registry's
+#    config.json) in the background, stopped on exit, every wait with a deadline.
 #    It serves only our crates: their crates.io dependencies still come from crates.io.
 # 2. Publishes connectorkit-generator, connectorkit-macros, connectorkit and connectorkit-cli
-#    with `cargo publish --registry`.
+#    with `cargo publish --registry internal`.
 # 3. Generates a crate from a corpus definition with the registry options and publishes it.
-# 4. Fresh crates in a temporary folder, with their own CARGO_HOME config pointing at the
-#    registry and no path dependency: one depends only on the generated crate and calls a local
-#    server (python3), checking the answer; one uses `connector!`; one uses build.rs with
-#    connectorkit-generator; `cargo install connectorkit-cli` and its `generate` run.
+# 4. Fresh crates in a temporary folder, with their own CARGO_HOME (config: the registry, and
+#    crates.io as usual) and no path dependency: one depends only on the generated crate and
+#    calls a local server (python3), checking the answer; one uses `connector!`; one uses
+#    build.rs with connectorkit-generator; `cargo install connectorkit-cli --registry internal`
+#    and its `generate` run. They share one target folder (the install too, `--debug
+#    --target-dir`: the dev profile of the fresh crates, so the crates they share build once).
 #
-# Env: CORPUS (default ../shared/corpus), REGISTRY_PORT (default 38517), KEEP=1 keeps the
-# temporary folder. Prints each stage's time.
+# Env: CORPUS (default ../shared/corpus), REGISTRY_PORT (default 0: any free port), KEEP=1
+# keeps the temporary folder. Prints each stage's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 corpus=${CORPUS:-../shared/corpus}
 corpus=$(cd "$corpus" && pwd)
 tools=${CONNECTORKIT_TOOLS:-$HOME/.cache/connectorkit/tools}
-kellnr_version=6.13.0
-port=${REGISTRY_PORT:-38517}
-api_port=$((port + 1))
+server_version=0.1.8
 registry=internal
-index="sparse+http://127.0.0.1:$port/api/v1/crates/"
-# Kellnr's admin token (a throwaway: the registry lives as long as this script).
-token=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)
 work=$(mktemp -d "${TMPDIR:-/tmp}/connectorkit-registry.XXXXXX")
 pids=()
 cleanup() {
@@ -37,12 +45,19 @@ cleanup() {
 }
 trap cleanup EXIT
 t0=$(date +%s)
-stage() { echo "--> [$(( $(date +%s) - t0 ))s] $*"; }
+last=$t0
+# Prints the time so far and the previous stage's.
+stage() {
+  local now
+  now=$(date +%s)
+  echo "--> [${now:+$((now - t0))}s; previous stage $((now - last))s] $*"
+  last=$now
+}
 
 # Waits until $1 answers (HTTP), at most $2 seconds.
 wait_http() {
   local url=$1 limit=$2 i=0
-  until curl -fsS -o /dev/null --max-time 2 "$url"; do
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
     i=$((i + 1))
     if [ "$i" -ge "$limit" ]; then
       echo "error: $url did not answer within ${limit}s" >&2
@@ -52,46 +67,76 @@ wait_http() {
   done
 }
 
-stage "Kellnr $kellnr_version (installed into $tools when missing)"
-if ! "$tools/bin/kellnr" --help >/dev/null 2>&1; then
-  # Kellnr's own lock file pins webpki-roots 1.0.11, which the registry no longer serves:
-  # build from the published source with that one pin moved to 1.0.10, everything else
-  # --locked (a fresh resolution pulls crates that need a newer rustc).
-  timeout 300 cargo info "kellnr@$kellnr_version" >/dev/null
-  src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"kellnr-$kellnr_version" | head -1)
-  cp -r "$src" "$work/kellnr-src"
-  (cd "$work/kellnr-src" && timeout 300 cargo update -p webpki-roots@1.0.11 --precise 1.0.10 2>/dev/null || true)
-  CARGO_TARGET_DIR="$work/kellnr-target" CARGO_PROFILE_RELEASE_DEBUG=0 timeout 3600 \
-    cargo install --path "$work/kellnr-src" --locked --no-default-features --root "$tools"
-  rm -rf "$work/kellnr-target" "$work/kellnr-src"
+stage "cargo-http-registry $server_version (installed into $tools when missing)"
+# (Its --help and --version exit 1: whether the binary is there is the test.)
+if [ ! -x "$tools/bin/cargo-http-registry" ]; then
+  CARGO_TARGET_DIR="$work/server-target" CARGO_PROFILE_RELEASE_DEBUG=0 timeout 1800 \
+    cargo install cargo-http-registry --version "$server_version" --locked --root "$tools"
+  rm -rf "$work/server-target"
 fi
 
-stage "start Kellnr on 127.0.0.1:$port"
-mkdir -p "$work/kellnr-data"
-env KELLNR_REGISTRY__DATA_DIR="$work/kellnr-data" \
-  KELLNR_REGISTRY__AUTH_REQUIRED=false \
-  KELLNR_LOCAL__IP=127.0.0.1 KELLNR_LOCAL__PORT="$port" \
-  KELLNR_ORIGIN__HOSTNAME=127.0.0.1 KELLNR_ORIGIN__PORT="$port" KELLNR_ORIGIN__PROTOCOL=http \
-  KELLNR_SETUP__ADMIN_TOKEN="$token" KELLNR_SETUP__ADMIN_PWD="$token" \
-  KELLNR_PROXY__ENABLED=false KELLNR_DOCS__ENABLED=false \
-  timeout 3600 "$tools/bin/kellnr" start >"$work/kellnr.log" 2>&1 &
+stage "start cargo-http-registry on 127.0.0.1"
+timeout 3600 "$tools/bin/cargo-http-registry" --addr "127.0.0.1:${REGISTRY_PORT:-0}" \
+  "$work/registry" >"$work/registry.log" 2>&1 &
 pids+=($!)
-wait_http "http://127.0.0.1:$port/api/v1/health" 120 || { tail -20 "$work/kellnr.log"; exit 1; }
+# The registry writes its addresses into config.json (`"api": "http://127.0.0.1:PORT"`).
+api=
+for _ in $(seq 60); do
+  api=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["api"])' \
+    "$work/registry/config.json" 2>/dev/null || true)
+  [ -n "$api" ] && break
+  sleep 1
+done
+[ -n "$api" ] || { echo "error: the registry wrote no config.json within 60s" >&2; cat "$work/registry.log"; exit 1; }
+wait_http "$api/git/HEAD" 30 || { cat "$work/registry.log"; exit 1; }
+index="$api/git"
+echo "registry index $index"
+api_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# Every cargo below runs with a CARGO_HOME of its own: the registry's config (crates.io as
+# usual); crates.io's index and downloads shared with the machine's CARGO_HOME to spare the
+# network and the disk; the registry's own index and downloads in the temporary folder.
+home=$work/cargo-home
+mkdir -p "$home"
+cat >"$home/config.toml" <<EOF
+[registries.$registry]
+index = "$index"
+
+# cargo-http-registry serves its git index over "dumb" HTTP, which the git CLI reads.
+[net]
+git-fetch-with-cli = true
+EOF
+user_home=${CARGO_HOME:-$HOME/.cargo}
+for sub in index cache src; do
+  mkdir -p "$home/registry/$sub" "$user_home/registry/$sub"
+  for d in "$user_home/registry/$sub"/index.crates.io-*; do
+    if [ -e "$d" ]; then ln -s "$d" "$home/registry/$sub/"; fi
+  done
+done
+# The registry checks no token; cargo wants one to publish.
+fresh() { env CARGO_HOME="$home" CARGO_REGISTRIES_INTERNAL_TOKEN=unused "$@"; }
 
 # The generator (the workspace's release build, shared with the other CI steps).
 timeout 1800 cargo build --release -q -p connectorkit-cli
 cli=$root/target/release/connectorkit
-
-# The registry for every cargo below (the fresh crates get the same in their own CARGO_HOME).
-export CARGO_REGISTRIES_INTERNAL_INDEX=$index
-export CARGO_REGISTRIES_INTERNAL_TOKEN=$token
-export CARGO_REGISTRIES_INTERNAL_CREDENTIAL_PROVIDER=cargo:token
+# One target folder for everything built below.
 export CARGO_TARGET_DIR=$work/target
+
+# cargo publishes a path dependency that names no registry as a crates.io one: publish from a
+# copy of this checkout whose three path dependencies between our crates (in
+# `[workspace.dependencies]`) say `registry = "internal"`, as the README tells users to.
+mkdir "$work/src"
+git ls-files -co --exclude-standard -z | tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$work/src"
+sed -i -E "/^connectorkit(-generator|-macros)? = \{ path = /s/ \}\$/, registry = \"$registry\" }/" "$work/src/Cargo.toml"
+if [ "$(grep -c "^connectorkit.*registry = \"$registry\" }$" "$work/src/Cargo.toml")" != 3 ]; then
+  echo "error: expected 3 path dependencies between our crates in Cargo.toml's [workspace.dependencies]" >&2
+  exit 1
+fi
 
 # `--no-verify`: the fresh crates below build every published crate from the registry.
 stage "cargo publish --registry $registry: connectorkit-generator, connectorkit-macros, connectorkit, connectorkit-cli"
 for p in connectorkit-generator connectorkit-macros connectorkit connectorkit-cli; do
-  timeout 600 cargo publish --registry "$registry" -p "$p" --no-verify --allow-dirty
+  (cd "$work/src" && fresh timeout 600 cargo publish --registry "$registry" -p "$p" --no-verify --allow-dirty)
 done
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
@@ -103,22 +148,10 @@ timeout 600 "$cli" generate \
   --authors "connectorkit CI"
 grep -q "^name = \"petstore\"" "$work/petstore/Cargo.toml"
 grep -q "^publish = \[\"$registry\"\]" "$work/petstore/Cargo.toml"
-(cd "$work/petstore" && timeout 600 cargo publish --registry "$registry" --no-verify --allow-dirty)
+(cd "$work/petstore" && fresh timeout 600 cargo publish --registry "$registry" --no-verify --allow-dirty)
+ls "$work/registry"/*.crate 2>/dev/null | sed 's|.*/|published: |' || true
 
-# Fresh crates: a CARGO_HOME of their own (the registry's config only; crates.io as usual),
-# no workspace above them, no path dependency.
-fresh_home=$work/cargo-home
-mkdir -p "$fresh_home"
-cat >"$fresh_home/config.toml" <<EOF
-[registries.$registry]
-index = "$index"
-EOF
-# Share the downloaded crates.io crates to spare the network and the disk.
-for d in registry git; do
-  [ -d "${CARGO_HOME:-$HOME/.cargo}/$d" ] && ln -s "${CARGO_HOME:-$HOME/.cargo}/$d" "$fresh_home/$d"
-done
-fresh() { env -u CARGO_REGISTRIES_INTERNAL_INDEX -u CARGO_REGISTRIES_INTERNAL_TOKEN \
-  -u CARGO_REGISTRIES_INTERNAL_CREDENTIAL_PROVIDER CARGO_HOME="$fresh_home" "$@"; }
+# Fresh crates: no workspace above them, no path dependency.
 mkdir -p "$work/fresh"
 manifest() { # name, dependencies...
   local name=$1
@@ -225,7 +258,10 @@ EOF
 (cd "$work/fresh/uses-build-rs" && fresh timeout 900 cargo build -q)
 
 stage "cargo install connectorkit-cli --registry $registry, then its generate"
-(cd "$work" && fresh timeout 1200 cargo install -q connectorkit-cli --registry "$registry" --version "$version" --root "$work/cli")
+# `--debug` with the fresh crates' target folder: the crates they share with the CLI (the
+# generator and its dependencies) are built already.
+(cd "$work" && fresh timeout 1200 cargo install -q connectorkit-cli --registry "$registry" \
+  --version "$version" --root "$work/cli" --debug --target-dir "$CARGO_TARGET_DIR")
 "$work/cli/bin/connectorkit" --version
 timeout 120 "$work/cli/bin/connectorkit" generate "$corpus/openapi/oai-examples/v3.0/petstore.yaml" \
   --out "$work/installed-cli-out" --registry "$registry"

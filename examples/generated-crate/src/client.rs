@@ -95,7 +95,7 @@ impl Client {
     /// - `params` — the optional parameters (`ListPetsParams`, `Default` for none):
     ///   - `limit` — query parameter `limit`: Format: `int32`.
     ///   - `tags` — query parameter `tags`.
-    ///   - `status` — query parameter `status`.
+    ///   - `status` — query parameter `status`: Where the pet is in the adoption process. One of: `"available"`, `"pending"`, `"adopted"`.
     ///   - `x_request_id` — header `X-Request-Id`.
     ///
     /// # Responses

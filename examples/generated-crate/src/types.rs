@@ -127,7 +127,9 @@ pub struct ListPetsParams {
     pub limit: Option<i32>,
     /// `tags` (query).
     pub tags: Option<Vec<String>>,
-    /// `status` (query).
+    /// Where the pet is in the adoption process.
+    ///
+    /// One of: `"available"`, `"pending"`, `"adopted"`.
     pub status: Option<PetStatus>,
     /// `X-Request-Id` (header).
     pub x_request_id: Option<String>,

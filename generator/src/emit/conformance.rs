@@ -555,7 +555,7 @@ fn value(cx: &Ctx, v: &Value, t: &RustType, depth: usize) -> Result<TokenStream,
         | RustType::F64 => number_literal(v, t),
         RustType::Value => {
             let json = v.to_string();
-            quote!(serde_json::from_str::<serde_json::Value>(#json).unwrap_or_default())
+            quote!(connectorkit::serde_json::from_str::<connectorkit::serde_json::Value>(#json).unwrap_or_default())
         }
         RustType::JsonObject => {
             let json = if v.is_object() {
@@ -563,7 +563,7 @@ fn value(cx: &Ctx, v: &Value, t: &RustType, depth: usize) -> Result<TokenStream,
             } else {
                 "{}".to_string()
             };
-            quote!(serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(#json).unwrap_or_default())
+            quote!(connectorkit::serde_json::from_str::<connectorkit::serde_json::Map<String, connectorkit::serde_json::Value>>(#json).unwrap_or_default())
         }
         RustType::DateTime => {
             let s = v.as_str().unwrap_or("2024-01-02T03:04:05Z");

@@ -541,11 +541,25 @@ impl<'a> ActionCtx<'a> {
                 continue;
             }
             let ctx = format!("{}{}", self.type_prefix, pascal_ident(&data.name, "Param"));
-            let facts = match &data.format {
+            // What the schema says, a referenced one included (its description stands in
+            // for a parameter that has none).
+            let (facts, schema_description) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => serde_json::to_value(s)
-                    .map(|v| schema_facts(&v))
+                    .map(|v| {
+                        let (node, referenced) = self.followed_schema(v);
+                        let described = referenced
+                            .then(|| {
+                                node.get("description")
+                                    .or_else(|| node.get("title"))
+                                    .and_then(serde_json::Value::as_str)
+                                    .map(str::to_string)
+                            })
+                            .flatten()
+                            .filter(|d| !d.trim().is_empty());
+                        (schema_facts(&node), described)
+                    })
                     .unwrap_or_default(),
-                ParameterSchemaOrContent::Content(_) => Vec::new(),
+                ParameterSchemaOrContent::Content(_) => (Vec::new(), None),
             };
             // A referenced parameter's types point at the component it came from.
             let at = self.resolver.follow(ptr);
@@ -600,7 +614,12 @@ impl<'a> ActionCtx<'a> {
             };
             let constant = self.constant(diags, p, ptr);
             let summary = ext::summary(&data.extensions);
-            let mut description = match (summary, data.description.clone()) {
+            let own = data
+                .description
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .or(schema_description);
+            let mut description = match (summary, own) {
                 (Some(s), Some(d)) if s.trim() != d.trim() => Some(format!("{s}: {d}")),
                 (Some(s), None) => Some(s),
                 (_, d) => d,
@@ -692,6 +711,27 @@ impl<'a> ActionCtx<'a> {
             )
         });
         out
+    }
+
+    /// A parameter's schema with its chain of local `$ref`s followed (at most 32 links), and
+    /// whether a reference was followed. A reference that leads nowhere stays as it is.
+    fn followed_schema(&self, mut node: serde_json::Value) -> (serde_json::Value, bool) {
+        let mut referenced = false;
+        for _ in 0..32 {
+            let target = node
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(|p| self.resolver.value.pointer(p));
+            match target {
+                Some(t) => {
+                    node = t.clone();
+                    referenced = true;
+                }
+                None => break,
+            }
+        }
+        (node, referenced)
     }
 
     /// `x-ms-visibility: internal` with a scalar default: a wire constant.
