@@ -37,7 +37,7 @@ impl From<&str> for PetStatus {
 }
 connectorkit::string_enum_impls!(PetStatus);
 /// The `NewPet` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NewPet {
     /// The pet's name.
     pub name: String,
@@ -51,8 +51,19 @@ pub struct NewPet {
     #[serde(rename = "birthDate", skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<connectorkit::Date>,
 }
+impl<'de> serde::Deserialize<'de> for NewPet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self {
+            name: o.field("name")?,
+            tag: o.field("tag")?,
+            status: o.field("status")?,
+            birth_date: o.field("birthDate")?,
+        })
+    }
+}
 /// The `PetOwner` schema.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PetOwner {
     /// `name`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,8 +72,17 @@ pub struct PetOwner {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub friends: Option<Vec<Pet>>,
 }
+impl<'de> serde::Deserialize<'de> for PetOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self {
+            name: o.field("name")?,
+            friends: o.field("friends")?,
+        })
+    }
+}
 /// The `Pet` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Pet {
     /// The pet's name.
     pub name: String,
@@ -81,42 +101,94 @@ pub struct Pet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<PetOwner>,
 }
+impl<'de> serde::Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self {
+            name: o.field("name")?,
+            tag: o.field("tag")?,
+            status: o.field("status")?,
+            birth_date: o.field("birthDate")?,
+            id: o.field("id")?,
+            owner: o.field("owner")?,
+        })
+    }
+}
 /// The `Error` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Error {
     /// `code`
     pub code: i32,
     /// `message`
     pub message: String,
 }
+impl<'de> serde::Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self {
+            code: o.field("code")?,
+            message: o.field("message")?,
+        })
+    }
+}
 /// The `ValidationError` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ValidationError {
     /// `fields`
     pub fields: std::collections::BTreeMap<String, String>,
 }
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self { fields: o.field("fields")? })
+    }
+}
 /// The `UploadDocumentsResponse` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UploadDocumentsResponse {
     /// `count`
     pub count: i64,
 }
+impl<'de> serde::Deserialize<'de> for UploadDocumentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self { count: o.field("count")? })
+    }
+}
 /// The `LoginBody` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoginBody {
     /// `username`
     pub username: String,
     /// `password`
     pub password: String,
 }
+impl<'de> serde::Deserialize<'de> for LoginBody {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self {
+            username: o.field("username")?,
+            password: o.field("password")?,
+        })
+    }
+}
 /// The `LoginResponse` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoginResponse {
     /// `session`
     pub session: String,
     /// `expires_in`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for LoginResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
+        Ok(Self {
+            session: o.field("session")?,
+            expires_in: o.field("expires_in")?,
+        })
+    }
 }
 /// Optional parameters of [`Client::list_pets`](super::Client::list_pets).
 #[derive(Clone, Debug, Default)]
