@@ -355,9 +355,12 @@ impl<'c> Request<'c> {
         }
     }
 
-    /// An `application/x-www-form-urlencoded` body.
+    /// An `application/x-www-form-urlencoded` body, encoded as OpenAPI's default for forms
+    /// (`style: form`, `explode: true`): an array property is one pair per item
+    /// (`to=a&to=b`), `null` and absent properties are left out, and a nested object or array
+    /// is sent as its JSON text.
     pub fn form(mut self, body: &(impl Serialize + ?Sized)) -> Self {
-        match serde_urlencoded::to_string(body) {
+        match form_body(body) {
             Ok(b) => {
                 self.body = Body::Form(Bytes::from(b));
                 self
@@ -919,4 +922,40 @@ pub(crate) fn transport<E>(e: reqwest::Error) -> Error<E> {
     } else {
         Error::Transport(e.without_url())
     }
+}
+
+/// The `application/x-www-form-urlencoded` text of a body (see [`Request::form`]).
+fn form_body(body: &(impl Serialize + ?Sized)) -> Result<String, String> {
+    use serde_json::Value;
+    fn text(v: &Value) -> Option<String> {
+        match v {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+    let map = match serde_json::to_value(body).map_err(|e| e.to_string())? {
+        Value::Object(map) => map,
+        Value::Null => return Ok(String::new()),
+        Value::Array(_) => return Err("a form body is an object, not an array".into()),
+        _ => return Err("a form body is an object, not a single value".into()),
+    };
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &map {
+        match v {
+            Value::Array(items) => {
+                for item in items {
+                    if let Some(t) = text(item) {
+                        out.append_pair(k, &t);
+                    }
+                }
+            }
+            other => {
+                if let Some(t) = text(other) {
+                    out.append_pair(k, &t);
+                }
+            }
+        }
+    }
+    Ok(out.finish())
 }

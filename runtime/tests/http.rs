@@ -35,7 +35,20 @@ async fn echo(req: Request) -> impl IntoResponse {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let body = serde_json::json!({"path": path, "query": req.uri().query(), "auth": auth});
+    let query = req.uri().query().map(str::to_string);
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let sent = axum::body::to_bytes(req.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    let sent = String::from_utf8_lossy(&sent).into_owned();
+    let body = serde_json::json!({
+        "path": path, "query": query, "auth": auth, "content_type": content_type, "body": sent,
+    });
     (
         StatusCode::OK,
         [("content-type", "application/json")],
@@ -56,6 +69,55 @@ struct Echo {
     path: String,
     query: Option<String>,
     auth: String,
+    content_type: String,
+    body: String,
+}
+
+#[tokio::test]
+async fn form_bodies_repeat_array_items_and_leave_out_nulls() {
+    #[derive(serde::Serialize)]
+    struct Message {
+        to: Vec<String>,
+        body: String,
+        media: Option<Vec<String>>,
+        retries: u8,
+        flags: Vec<bool>,
+        meta: serde_json::Value,
+    }
+    let base = start().await;
+    let c = Client::builder(&base).build().unwrap();
+    let m = Message {
+        to: vec!["+1 555".into(), "a&b=c".into()],
+        body: "hé there".into(),
+        media: None,
+        retries: 3,
+        flags: vec![true, false],
+        meta: serde_json::json!({"k": [1, 2]}),
+    };
+    let r = c
+        .request(Method::POST, "form")
+        .form(&m)
+        .send::<()>()
+        .await
+        .unwrap();
+    let e: Echo = r.json::<Echo, ()>().unwrap();
+    assert_eq!(e.content_type, "application/x-www-form-urlencoded");
+    assert_eq!(
+        e.body,
+        "to=%2B1+555&to=a%26b%3Dc&body=h%C3%A9+there&retries=3&flags=true&flags=false\
+         &meta=%7B%22k%22%3A%5B1%2C2%5D%7D"
+    );
+    let e = c
+        .request(Method::POST, "form")
+        .form(&["x"])
+        .send::<()>()
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("a form body is an object, not an array"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
