@@ -86,6 +86,11 @@ impl<E: de::Error> Object<E> {
     }
 }
 
+/// `v` as a `T`, if it decodes as one (an untagged union trying its variants in order).
+pub fn try_as<T: DeserializeOwned>(v: &Value) -> Option<T> {
+    T::deserialize(v).ok()
+}
+
 fn decode<T: DeserializeOwned, E: de::Error>(key: &str, v: Value) -> Result<T, E> {
     T::deserialize(v).map_err(|e| located(key, e))
 }

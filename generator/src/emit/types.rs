@@ -34,6 +34,49 @@ fn struct_derives(d: &TypeDef) -> TokenStream {
     quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize)])
 }
 
+/// `Deserialize` for an untagged union: the value is read once, then each variant is tried in
+/// the model's order (the first that decodes wins, as with `#[serde(untagged)]`); a
+/// `serde_json::Value` variant takes whatever is left.
+fn untagged_deserialize(
+    name: &proc_macro2::Ident,
+    variants: &[crate::model::Variant],
+) -> TokenStream {
+    let mut arms = Vec::new();
+    let mut last = None;
+    for v in variants {
+        let vi = ident(&v.ident);
+        match &v.ty {
+            None | Some(RustType::Value) => {
+                last = Some(quote!(Ok(Self::#vi(v))));
+                break;
+            }
+            Some(_) => arms.push(quote! {
+                if let Some(x) = connectorkit::de::try_as(&v) {
+                    return Ok(Self::#vi(x));
+                }
+            }),
+        }
+    }
+    let binding = if arms.is_empty() && last.is_none() {
+        quote!(_)
+    } else {
+        quote!(v)
+    };
+    let last = last.unwrap_or_else(|| {
+        let msg = format!("data did not match any variant of untagged enum {name}");
+        quote!(Err(serde::de::Error::custom(#msg)))
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let #binding = <connectorkit::serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                #(#arms)*
+                #last
+            }
+        }
+    }
+}
+
 /// `Deserialize` for a struct through `connectorkit::de::Object`, one line per field: a
 /// derived implementation (a field visitor and a map visitor per struct) is most of the time
 /// `cargo check` spends on a generated crate.
@@ -232,7 +275,11 @@ fn def(d: &TypeDef) -> TokenStream {
                     }
                 }
             });
-            let derive = derives(d);
+            let (derive, de) = if tag.is_none() {
+                (struct_derives(d), untagged_deserialize(&name, variants))
+            } else {
+                (derives(d), quote!())
+            };
             quote! {
                 #doc
                 #derive
@@ -241,6 +288,7 @@ fn def(d: &TypeDef) -> TokenStream {
                 pub enum #name {
                     #(#vs)*
                 }
+                #de
             }
         }
         TypeKind::Alias(t) => {
