@@ -30,7 +30,7 @@ run_with_prism() {
   # Startup deadline: 120 s (a 1,000-operation definition takes a while to read).
   for _ in $(seq 1 240); do
     if ! kill -0 "$prism_pid" 2>/dev/null; then break; fi
-    if grep -q "Prism is listening" "$res.prism.log"; then up=1; break; fi
+    if grep -qs "Prism is listening" "$res.prism.log"; then up=1; break; fi
     sleep 0.5
   done
   if [ -z "$up" ]; then
