@@ -47,7 +47,7 @@ pub use rate_limit::RateLimit;
 pub use request::Request;
 pub use response::{Download, Response};
 pub use retry::RetryPolicy;
-pub use types::{server_url, Base64, Date, DateTime, Uuid};
+pub use types::{required_nullable, server_url, Base64, Date, DateTime, Uuid};
 
 #[cfg(feature = "macros")]
 pub use connectorkit_macros::{connector, include_connector};

@@ -44,3 +44,16 @@ pub fn server_url(template: &str, vars: &[(&str, &str)]) -> String {
     }
     url
 }
+
+/// Decodes a property that is required but nullable: `null` gives `None`, and a missing
+/// property is an error (serde's default for an `Option` field is `None` when it is missing).
+///
+/// Generated code uses it in the structs of an untagged union, where the presence of such a
+/// property is what tells one variant from another.
+pub fn required_nullable<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)
+}

@@ -8,8 +8,8 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use connectorkit_tests::unions::{
-    AnyPet, BinRangedouble, Circle, Client, Contact, InstanceState, Reptile, RouteTarget, Scalar,
-    Shape,
+    AnyPet, BinRangedouble, Campaign, Circle, Client, Contact, InstanceState, Reptile, RouteTarget,
+    Scalar, Shape,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -158,6 +158,22 @@ fn untagged_tries_the_superset_first_and_keeps_raw_values() {
     assert!(matches!(c, Contact::Email(_)), "{c:?}");
     let c: Contact = round_trip(json!(42));
     assert_eq!(c, Contact::Other(json!(42)));
+}
+
+#[test]
+fn a_required_nullable_property_must_be_present_to_pick_its_variant() {
+    let c: Campaign = round_trip(json!({"sid": "a"}));
+    assert!(matches!(c, Campaign::V1(_)), "{c:?}");
+    let c: Campaign = round_trip(json!({"sid": "a", "policy_url": null}));
+    assert!(
+        matches!(c, Campaign::V2(ref v) if v.policy_url.is_none()),
+        "{c:?}"
+    );
+    let c: Campaign = round_trip(json!({"policy_url": "https://x.example/p"}));
+    assert!(
+        matches!(c, Campaign::V2(ref v) if v.policy_url.is_some()),
+        "{c:?}"
+    );
 }
 
 #[tokio::test]

@@ -58,8 +58,11 @@ fn def(d: &TypeDef) -> TokenStream {
                 let skip = f
                     .optional
                     .then(|| quote!(skip_serializing_if = "Option::is_none",));
-                let attr = if rename.is_some() || skip.is_some() {
-                    quote!(#[serde(#rename #skip)])
+                let present = f
+                    .must_be_present
+                    .then(|| quote!(deserialize_with = "connectorkit::required_nullable",));
+                let attr = if rename.is_some() || skip.is_some() || present.is_some() {
+                    quote!(#[serde(#rename #skip #present)])
                 } else {
                     quote!()
                 };

@@ -202,6 +202,10 @@ pub struct Field {
     pub ty: RustType,
     /// Not required: skipped when `None`.
     pub optional: bool,
+    /// Required and nullable, in a struct that is a variant of an untagged union: the property
+    /// must be present on the wire (`null` allowed), since its presence is what tells the
+    /// union's variants apart. Elsewhere a missing nullable property decodes as `None`.
+    pub must_be_present: bool,
     /// Docs.
     pub doc: Option<String>,
     /// The JSON pointer of the property's schema.
@@ -851,12 +855,13 @@ impl<'a> TypeSpace<'a> {
                 wire_name: wire.clone(),
                 ty,
                 optional: !is_required,
+                must_be_present: false,
                 doc,
                 pointer: prop_ptr,
             });
         }
         let additional = match additional {
-            Some(AdditionalProperties::Schema(s)) => Some(self.type_for(
+            Some(AdditionalProperties::Schema(s)) if !allows_nothing(s) => Some(self.type_for(
                 s,
                 &format!("{name}Extra"),
                 &pointer::push(ptr, "additionalProperties"),
@@ -1267,5 +1272,23 @@ pub fn resolve_security<'o>(
     match openapi.components.as_ref()?.security_schemes.get(&key)? {
         ReferenceOr::Item(s) => Some(s),
         ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// `{"not": {}}`: the schema that `additionalProperties: false` becomes when normalized; a
+/// struct with it has no map of extra properties.
+fn allows_nothing(s: &ReferenceOr<Schema>) -> bool {
+    match s {
+        ReferenceOr::Item(Schema {
+            schema_kind: SchemaKind::Not { not },
+            ..
+        }) => matches!(
+            not.as_ref(),
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Any(any),
+                ..
+            }) if *any == Default::default()
+        ),
+        _ => false,
     }
 }

@@ -541,6 +541,7 @@ impl TypeSpace<'_> {
     /// required fields —, then strings, then structs without required fields (they accept any
     /// object), then maps, then other untagged unions, and the raw `serde_json::Value` last.
     pub(super) fn order_untagged(&mut self) {
+        self.mark_presence_in_untagged();
         let by_name: HashMap<&str, &TypeDef> =
             self.defs.iter().map(|d| (d.name.as_str(), d)).collect();
         let orders: Vec<(usize, Vec<Rank>)> = self
@@ -568,6 +569,46 @@ impl TypeSpace<'_> {
                     ranks.into_iter().zip(variants.drain(..)).collect();
                 ranked.sort_by_key(|(r, _)| *r);
                 variants.extend(ranked.into_iter().map(|(_, v)| v));
+            }
+        }
+    }
+}
+
+impl TypeSpace<'_> {
+    /// Marks the required nullable fields of the structs that are variants of an untagged
+    /// union as [`Field::must_be_present`]: without it a missing property decodes as `None`,
+    /// so an object without the property would decode into the variant that requires it (and
+    /// re-encode with an added `null`) instead of the variant it belongs to.
+    fn mark_presence_in_untagged(&mut self) {
+        let mut members: std::collections::HashSet<String> = Default::default();
+        for d in &self.defs {
+            if let TypeKind::Union {
+                variants,
+                tag: None,
+                ..
+            } = &d.kind
+            {
+                for v in variants {
+                    let named = match &v.ty {
+                        Some(RustType::Named(n)) => Some(n),
+                        Some(RustType::Boxed(b)) => match b.as_ref() {
+                            RustType::Named(n) => Some(n),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    members.extend(named.cloned());
+                }
+            }
+        }
+        for d in &mut self.defs {
+            if !members.contains(&d.name) {
+                continue;
+            }
+            if let TypeKind::Struct { fields, .. } = &mut d.kind {
+                for f in fields.iter_mut() {
+                    f.must_be_present = !f.optional && matches!(f.ty, RustType::Option(_));
+                }
             }
         }
     }
