@@ -66,3 +66,27 @@ fn without_the_option_there_is_no_program() {
         .unwrap_or_default()
         .contains("tokio"));
 }
+
+#[test]
+fn a_connection_parameter_that_is_the_host_gets_a_url() {
+    // Eigen Events: `dynamichosturl` with `@connectionParameters('eventsBackendUrl')`. A
+    // plain-text dummy made `Client::connect` fail ("relative URL without a base") before
+    // any call; the mock's URL replaces this one.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/powerplatform/certified-connectors/Eigen Events Connector");
+    let options = CrateOptions {
+        name: Some("eigen".into()),
+        runtime: RuntimeDependency::Path("../runtime".into()),
+        conformance: true,
+        ..CrateOptions::default()
+    };
+    let krate = generate_crate(&dir, &options).expect("Eigen Events generates");
+    let program = file(&krate, "examples/conformance.rs").expect("examples/conformance.rs");
+    let field = program
+        .lines()
+        .find(|l| l.contains("events_backend_url:"))
+        .expect("the connection's events_backend_url field");
+    assert!(field.contains("\"https://conformance.example\""), "{field}");
+    // The other text parameters keep the plain dummy.
+    assert!(program.contains("\"conformance-secret\"") || program.contains("\"conformance\""));
+}

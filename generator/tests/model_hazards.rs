@@ -78,3 +78,27 @@ fn keyword_non_ascii_and_empty_names_become_identifiers() {
             .map(bare)
     );
 }
+
+#[test]
+fn a_204_response_has_no_body_whatever_its_schema() {
+    // Easyvista's `DeleteAssetLink`: `204: {schema: {type: string}}`. HTTP forbids a 204
+    // body, so the action returns `()` instead of failing to decode the empty body.
+    let def = br#"{
+      "swagger": "2.0", "info": {"title": "t", "version": "1"}, "host": "example.com",
+      "produces": ["application/json"],
+      "paths": {
+        "/a": {"delete": {"operationId": "DeleteA",
+          "responses": {"204": {"description": "d", "schema": {"type": "string"}}}}},
+        "/b": {"get": {"operationId": "GetB",
+          "responses": {"200": {"description": "d", "schema": {"type": "string"}}}}}
+      }
+    }"#;
+    let p = connectorkit_generator::prepare_bytes(std::path::Path::new("t.json"), def)
+        .unwrap_or_else(|f| panic!("{f}"));
+    let body = |id: &str| {
+        let a = p.connector.actions.iter().find(|a| a.ident == id).unwrap();
+        format!("{:?}", a.success_type)
+    };
+    assert_eq!(body("delete_a"), "Single(Empty)");
+    assert_ne!(body("get_b"), "Single(Empty)");
+}

@@ -152,10 +152,10 @@ fn client_expr(c: &Connector) -> TokenStream {
             let value = if conn.alternatives {
                 let set = &conn.sets[0];
                 let v = ident(&set.variant);
-                let fields = set.params.iter().map(conn_field);
+                let fields = set.params.iter().map(|p| conn_field(c, p));
                 quote!(#ty::#v { #(#fields)* })
             } else {
-                let fields = conn.sets[0].params.iter().map(conn_field);
+                let fields = conn.sets[0].params.iter().map(|p| conn_field(c, p));
                 quote!(#ty { #(#fields)* })
             };
             quote!(Client::connect(builder, #value)?)
@@ -186,7 +186,24 @@ fn client_expr(c: &Connector) -> TokenStream {
 
 /// A connection parameter's dummy value: every parameter given, secrets and tokens fake,
 /// text at its default.
-fn conn_field(p: &crate::model::powerplatform::ConnParam) -> TokenStream {
+fn conn_field(c: &Connector, p: &crate::model::powerplatform::ConnParam) -> TokenStream {
+    // A parameter that is a whole base URL (`dynamichosturl` with the template
+    // `@connectionParameters('backendUrl')…`) must parse as one for the client to be built;
+    // the mock server's URL replaces it (`with_base_url`).
+    let is_host = c.platform.as_ref().is_some_and(|pl| {
+        pl.hosts.iter().any(|h| {
+            matches!(h.template.0.first(), Some(crate::model::powerplatform::Part::Conn { name, .. }) if *name == p.wire)
+        })
+    });
+    if is_host && p.default.as_deref().is_none_or(str::is_empty) {
+        let f = ident(&p.ident);
+        let url = "https://conformance.example";
+        return if p.required {
+            quote!(#f: #url.to_string(),)
+        } else {
+            quote!(#f: Some(#url.to_string()),)
+        };
+    }
     conn_field_with(p, &Dummies::CONFORMANCE)
 }
 

@@ -1014,8 +1014,14 @@ impl<'a> ActionCtx<'a> {
             } else {
                 format!("{}{}", self.type_prefix, name_suffix)
             };
-            // A referenced response's types point at the component it came from.
-            let body = self.response_body(space, &resp, &ctx, &self.resolver.follow(&ptr));
+            // A referenced response's types point at the component it came from. A 204 or
+            // 205 has no body whatever the definition says (RFC 9110 §15.3.5, §15.3.6): the
+            // server sends none, so decoding one would fail on every success.
+            let body = if matches!(status, StatusMatch::Code(204 | 205)) {
+                ResponseBody::Empty
+            } else {
+                self.response_body(space, &resp, &ctx, &self.resolver.follow(&ptr))
+            };
             let case = ResponseCase {
                 status,
                 body,

@@ -280,7 +280,262 @@ fn string_sample(s: &Value) -> String {
             out.truncate(max);
         }
     }
+    // A `pattern` wins over the format's value unless that value matches it too.
+    if let Some(pattern) = s.get("pattern").and_then(Value::as_str) {
+        if !pattern_accepts(pattern, &out) {
+            if let Some(p) = pattern_sample(pattern, min, max) {
+                return p;
+            }
+        }
+    }
     out
+}
+
+/// Most characters a pattern sample is grown to (for `minLength`).
+const MAX_PATTERN_SAMPLE: usize = 256;
+
+/// A schema `pattern` (ECMA-262) as the regex crate reads it: lookarounds, which it does not
+/// support, removed (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), and `None` when what is left does
+/// not parse. The sample built from it is checked against the lookarounds separately.
+fn parse_pattern(pattern: &str) -> Option<(regex_syntax::hir::Hir, Vec<(bool, String)>)> {
+    let (rest, looks) = strip_lookarounds(pattern)?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(&rest)
+        .ok()?;
+    Some((hir, looks))
+}
+
+/// `pattern` without its lookaround groups, and each group's body with whether it is
+/// negative. `None` when the groups are unbalanced.
+fn strip_lookarounds(pattern: &str) -> Option<(String, Vec<(bool, String)>)> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    let mut looks = Vec::new();
+    let mut i = 0;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(n) = chars.get(i + 1) {
+                out.push(*n);
+            }
+            i += 2;
+            continue;
+        }
+        if in_class {
+            in_class = c != ']';
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if c == '[' {
+            in_class = true;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let head: String = chars[i..chars.len().min(i + 4)].iter().collect();
+        let look = ["(?<=", "(?<!", "(?=", "(?!"]
+            .into_iter()
+            .find(|p| head.starts_with(p));
+        if let Some(prefix) = look {
+            // The matching `)`, skipping escapes and classes.
+            let start = i + prefix.chars().count();
+            let (mut depth, mut j, mut class) = (1usize, start, false);
+            while j < chars.len() {
+                match chars[j] {
+                    '\\' => j += 1,
+                    '[' if !class => class = true,
+                    ']' if class => class = false,
+                    '(' if !class => depth += 1,
+                    ')' if !class => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= chars.len() {
+                return None;
+            }
+            let body: String = chars[start..j].iter().collect();
+            // Only lookaheads are checked (a lookbehind's body is rare in definitions).
+            if prefix == "(?=" || prefix == "(?!" {
+                looks.push((prefix == "(?!", body));
+            }
+            i = j + 1;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Some((out, looks))
+}
+
+/// Whether `value` matches `pattern` (searched, as JSON Schema does), lookaheads read as
+/// anchored at the start of the value; `false` when the pattern cannot be read.
+fn pattern_accepts(pattern: &str, value: &str) -> bool {
+    let Some((rest, looks)) = strip_lookarounds(pattern) else {
+        return false;
+    };
+    let Ok(re) = regex::RegexBuilder::new(&rest).size_limit(1 << 20).build() else {
+        return false;
+    };
+    if !re.is_match(value) {
+        return false;
+    }
+    looks.iter().all(|(negative, body)| {
+        let anchored = format!("^(?:{})", body.trim_start_matches('^'));
+        match regex::RegexBuilder::new(&anchored)
+            .size_limit(1 << 20)
+            .build()
+        {
+            Ok(l) => l.is_match(value) != *negative,
+            Err(_) => true,
+        }
+    })
+}
+
+/// A short string matching `pattern`, of at least `min` characters where the pattern can
+/// grow, or `None` when the pattern cannot be read or no matching string was found.
+fn pattern_sample(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
+    let (hir, _) = parse_pattern(pattern)?;
+    let mut tries = vec![0usize];
+    if min > 0 {
+        tries.insert(0, min.min(MAX_PATTERN_SAMPLE));
+    }
+    for extra in tries {
+        for pick in [Pick::First, Pick::Other] {
+            let mut budget = extra;
+            let mut out = String::new();
+            hir_sample(&hir, &mut budget, pick, &mut out, 0);
+            let len = out.chars().count();
+            if pattern_accepts(pattern, &out)
+                && len >= min.min(MAX_PATTERN_SAMPLE)
+                && max.is_none_or(|m| len <= m)
+            {
+                return Some(out);
+            }
+        }
+    }
+    // No sample satisfies the lengths too: one that matches the pattern.
+    let mut budget = 0;
+    let mut out = String::new();
+    hir_sample(&hir, &mut budget, Pick::First, &mut out, 0);
+    pattern_accepts(pattern, &out).then_some(out)
+}
+
+/// Which member of a class or alternation a sample takes: the first suitable one, or
+/// another (a second try, for a lookahead that refuses the first).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    First,
+    Other,
+}
+
+/// Appends a shortest match of `hir` to `out`; a repetition without a fixed count takes up
+/// to `budget` more characters (for `minLength`).
+fn hir_sample(
+    hir: &regex_syntax::hir::Hir,
+    budget: &mut usize,
+    pick: Pick,
+    out: &mut String,
+    depth: usize,
+) {
+    use regex_syntax::hir::{Class, HirKind};
+    if depth > 64 || out.len() > 4 * MAX_PATTERN_SAMPLE {
+        return;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => out.push_str(&String::from_utf8_lossy(&l.0)),
+        HirKind::Class(Class::Unicode(c)) => {
+            let chars = c.ranges().iter().flat_map(|r| {
+                // A few characters per range are enough to choose from.
+                let (a, b) = (r.start() as u32, r.end() as u32);
+                (a..=b.min(a + 127)).filter_map(char::from_u32)
+            });
+            if let Some(ch) = choose_char(chars, pick) {
+                out.push(ch);
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let chars = c
+                .ranges()
+                .iter()
+                .flat_map(|r| (r.start()..=r.end()).filter(u8::is_ascii).map(char::from));
+            if let Some(ch) = choose_char(chars, pick) {
+                out.push(ch);
+            }
+        }
+        HirKind::Repetition(r) => {
+            let mut n = r.min as usize;
+            if n > MAX_PATTERN_SAMPLE {
+                n = MAX_PATTERN_SAMPLE;
+            }
+            for _ in 0..n {
+                hir_sample(&r.sub, budget, pick, out, depth + 1);
+            }
+            let room = r.max.map_or(usize::MAX, |m| (m as usize).saturating_sub(n));
+            let mut extra = 0;
+            while *budget > 0 && extra < room && out.len() <= MAX_PATTERN_SAMPLE {
+                let before = out.chars().count();
+                hir_sample(&r.sub, &mut 0, pick, out, depth + 1);
+                let grown = out.chars().count() - before;
+                if grown == 0 {
+                    break;
+                }
+                *budget = budget.saturating_sub(grown);
+                extra += 1;
+            }
+        }
+        HirKind::Capture(c) => hir_sample(&c.sub, budget, pick, out, depth + 1),
+        HirKind::Concat(parts) => {
+            for p in parts {
+                hir_sample(p, budget, pick, out, depth + 1);
+            }
+        }
+        HirKind::Alternation(alts) => {
+            let alt = match pick {
+                Pick::First => alts.first(),
+                Pick::Other => alts.get(1).or(alts.first()),
+            };
+            if let Some(a) = alt {
+                hir_sample(a, budget, pick, out, depth + 1);
+            }
+        }
+    }
+}
+
+/// A printable character of a class: an ASCII letter or digit where there is one, then
+/// other visible ASCII, then anything; the first such (or, for [`Pick::Other`], a later one).
+fn choose_char(chars: impl Iterator<Item = char> + Clone, pick: Pick) -> Option<char> {
+    let rank = |c: &char| {
+        if c.is_ascii_alphanumeric() {
+            0
+        } else if c.is_ascii_graphic() {
+            1
+        } else if !c.is_control() && !c.is_whitespace() {
+            2
+        } else {
+            3
+        }
+    };
+    let best = chars.clone().map(|c| rank(&c)).min()?;
+    let mut good = chars.filter(|c| rank(c) == best);
+    let first = good.next()?;
+    match pick {
+        Pick::First => Some(first),
+        // Another letter case or digit: `g` rather than `a`, so a lookahead refusing the
+        // first pick may accept this one.
+        Pick::Other => good.nth(5).or(Some(first)),
+    }
 }
 
 fn integer_sample(s: &Value) -> i64 {
@@ -366,5 +621,72 @@ mod tests {
             &mut BTreeSet::new(),
         );
         assert_eq!(v, json!({"next": null}));
+    }
+
+    fn string_of(schema: Value) -> String {
+        match sample(&json!({}), &schema, 0, &mut BTreeSet::new()) {
+            Value::String(s) => s,
+            v => panic!("not a string: {v}"),
+        }
+    }
+
+    #[test]
+    fn a_sample_matches_the_pattern_with_its_lookahead() {
+        // Oxide Nexus' `Name`: not a UUID, a lower-case letter first.
+        let nexus = "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$";
+        let v = string_of(json!({"type": "string", "pattern": nexus, "maxLength": 63}));
+        assert_eq!(v, "a0");
+        assert!(pattern_accepts(nexus, &v));
+        // A UUID is refused by the lookahead, so the check is not a formality.
+        assert!(!pattern_accepts(
+            nexus,
+            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
+        ));
+        assert!(pattern_accepts(
+            nexus,
+            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaaz"
+        ));
+    }
+
+    #[test]
+    fn a_sample_matches_patterns_of_the_corpus() {
+        for (pattern, min) in [
+            (r"^\d+\.\d+\.\d+([\-\+].+)?$", 0),
+            (r"^[A-Z]{2}-\d{3,5}$", 0),
+            (r"^(foo|bar)+_[a-f0-9]{4,}$", 12),
+            (r"[a-zA-Z0-9_.-]+", 5),
+            (r"^\+?[1-9]\d{1,14}$", 0),
+            (r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$", 0),
+            // AWS Lambda's and Twilio's.
+            (
+                r"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?",
+                0,
+            ),
+            (r"\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root", 0),
+            (r"^MG[0-9a-fA-F]{32}$", 0),
+        ] {
+            let v = string_of(json!({"type": "string", "pattern": pattern, "minLength": min}));
+            let re = regex::Regex::new(&strip_lookarounds(pattern).unwrap().0).unwrap();
+            assert!(re.is_match(&v), "{v:?} does not match {pattern}");
+            assert!(v.chars().count() >= min, "{v:?} is shorter than {min}");
+        }
+    }
+
+    #[test]
+    fn a_format_value_stays_when_it_matches_the_pattern() {
+        let v = string_of(json!({"type": "string", "format": "email", "pattern": "^.+@.+$"}));
+        assert_eq!(v, "user@example.com");
+        let v = string_of(
+            json!({"type": "string", "format": "email", "pattern": "^[a-z]+@corp\\.test$"}),
+        );
+        assert_eq!(v, "a@corp.test");
+    }
+
+    #[test]
+    fn an_unreadable_pattern_falls_back_without_panicking() {
+        for pattern in ["(?!unclosed", "[z-a]", "(((", "\\"] {
+            let v = string_of(json!({"type": "string", "pattern": pattern}));
+            assert_eq!(v, "x");
+        }
     }
 }
