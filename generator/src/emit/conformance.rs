@@ -191,9 +191,9 @@ fn conn_field(c: &Connector, p: &crate::model::powerplatform::ConnParam) -> Toke
     // `@connectionParameters('backendUrl')…`) must parse as one for the client to be built;
     // the mock server's URL replaces it (`with_base_url`).
     let is_host = c.platform.as_ref().is_some_and(|pl| {
-        pl.hosts.iter().any(|h| {
-            matches!(h.template.0.first(), Some(crate::model::powerplatform::Part::Conn { name, .. }) if *name == p.wire)
-        })
+        pl.hosts
+            .iter()
+            .any(|h| h.template.starts_with_connection(&p.wire))
     });
     if is_host && p.default.as_deref().is_none_or(str::is_empty) {
         let f = ident(&p.ident);

@@ -715,23 +715,16 @@ impl<'a> ActionCtx<'a> {
 
     /// A parameter's schema with its chain of local `$ref`s followed (at most 32 links), and
     /// whether a reference was followed. A reference that leads nowhere stays as it is.
-    fn followed_schema(&self, mut node: serde_json::Value) -> (serde_json::Value, bool) {
-        let mut referenced = false;
-        for _ in 0..32 {
-            let target = node
-                .get("$ref")
-                .and_then(serde_json::Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-                .and_then(|p| self.resolver.value.pointer(p));
-            match target {
-                Some(t) => {
-                    node = t.clone();
-                    referenced = true;
-                }
-                None => break,
-            }
+    fn followed_schema(&self, node: serde_json::Value) -> (serde_json::Value, bool) {
+        let target = node
+            .get("$ref")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| self.resolver.value.pointer(&self.resolver.follow(p)));
+        match target {
+            Some(t) => (t.clone(), true),
+            None => (node, false),
         }
-        (node, referenced)
     }
 
     /// `x-ms-visibility: internal` with a scalar default: a wire constant.

@@ -65,6 +65,12 @@ impl Template {
         })
     }
 
+    /// True when it starts with connection parameter `name` (a host that is the parameter's
+    /// value, such as `@connectionParameters('backendUrl')`).
+    pub fn starts_with_connection(&self, name: &str) -> bool {
+        matches!(self.0.first(), Some(Part::Conn { name: n, .. }) if n == name)
+    }
+
     /// True when it is plain text.
     pub fn is_literal(&self) -> bool {
         self.0.iter().all(|p| matches!(p, Part::Lit(_)))
