@@ -43,7 +43,7 @@ sed -i 's/^]$/    "swagger-petstore-4",\n]/' "$out/Cargo.toml"
 t1=$(date +%s)
 echo "generated $((${#inputs[@]} + 1)) definitions in $((t1 - t0))s"
 wc -l "$out"/*/src/*.rs | tail -1
-(cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo clippy --workspace -q -- -D warnings)
+(cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo clippy --workspace --all-features -q -- -D warnings)
 t2=$(date +%s)
 echo "clippy (check + lints, -D warnings) of all generated crates: $((t2 - t1))s"
 # prettyplease renders doc attributes as `///`; a `#[doc = …]` left in the output means a

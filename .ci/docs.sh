@@ -44,7 +44,7 @@ if [ "$crates" -ne "${#inputs[@]}" ]; then
   exit 1
 fi
 t1=$(date +%s)
-(cd "$out" && CARGO_TARGET_DIR="$PWD/target" RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q)
+(cd "$out" && CARGO_TARGET_DIR="$PWD/target" RUSTDOCFLAGS="-D warnings" cargo doc --workspace --all-features --no-deps -q)
 t2=$(date +%s)
 echo "RUSTDOCFLAGS=-D warnings cargo doc --no-deps: $crates crates clean in $((t2 - t1))s"
 (cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo test --workspace --doc 2>&1) >"$out/doctests.log" || {

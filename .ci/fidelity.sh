@@ -9,7 +9,7 @@
 #    `generate` names it.
 # 2. sample: json-schema-faker makes instances of every named type (.ci/roundtrip.mjs sample),
 #    in the background while
-# 3. build: ONE `cargo build --workspace --examples` (debug = 0, incremental off), so each
+# 3. build: ONE `cargo build --workspace --all-features --examples` (debug = 0, incremental off), so each
 #    generated crate is compiled once for both programs (examples/roundtrip_<crate>.rs and
 #    examples/conformance.rs).
 # 4. round trip: every crate's round-trip program decodes and re-encodes its instances;
@@ -161,7 +161,7 @@ t2=$(date +%s)
 # FIDELITY_TIMINGS=1 adds cargo's --timings report (target/cargo-timings/).
 timings=()
 if [ -n "${FIDELITY_TIMINGS:-}" ]; then timings=(--timings); fi
-(cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo build --workspace --examples --keep-going -q "${timings[@]}" \
+(cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo build --workspace --all-features --examples --keep-going -q "${timings[@]}" \
   >"$root/$out/results/build.log" 2>&1) || echo "some programs did not compile (see $out/results/build.log)"
 t3=$(date +%s)
 echo "built the round-trip and conformance programs of ${#members[@]} crates in $((t3 - t2))s"

@@ -58,7 +58,7 @@ if [ "${#inputs[@]}" -gt 0 ]; then
     fail=1
   fi
   if [ -f "$out/ws/Cargo.toml" ]; then
-    (cd "$out/ws" && CARGO_TARGET_DIR="$PWD/target" timeout 1800 cargo clippy --workspace -q -- -D warnings) || fail=1
+    (cd "$out/ws" && CARGO_TARGET_DIR="$PWD/target" timeout 1800 cargo clippy --workspace --all-features -q -- -D warnings) || fail=1
   fi
 fi
 
@@ -88,7 +88,7 @@ if [ "${#compile[@]}" -gt 0 ]; then
   cin=()
   for c in "${compile[@]}"; do cin+=("$(entry "$c")"); done
   if timeout 600 "$bin" generate "${cin[@]}" --out "$out/ws-bombs" --runtime-path runtime; then
-    (cd "$out/ws-bombs" && CARGO_TARGET_DIR="$PWD/../ws/target" timeout 1800 cargo clippy --workspace -q -- -D warnings) || fail=1
+    (cd "$out/ws-bombs" && CARGO_TARGET_DIR="$PWD/../ws/target" timeout 1800 cargo clippy --workspace --all-features -q -- -D warnings) || fail=1
   else
     echo "FAIL: a compile-* bomb did not generate" >&2
     fail=1

@@ -58,7 +58,7 @@ echo "generated ${#crates[@]} of ${#inputs[@]} definitions in $((t1 - t0))s"
 node .ci/roundtrip.mjs sample "${crates[@]/#/$out/}"
 t2=$(date +%s)
 echo "sampled instances in $((t2 - t1))s"
-CARGO_TARGET_DIR="$target" cargo build -q --manifest-path "$out/Cargo.toml" --workspace --examples
+CARGO_TARGET_DIR="$target" cargo build -q --manifest-path "$out/Cargo.toml" --workspace --all-features --examples
 t3=$(date +%s)
 echo "built ${#crates[@]} round-trip programs in $((t3 - t2))s"
 for c in "${crates[@]}"; do

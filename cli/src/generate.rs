@@ -21,6 +21,8 @@ pub struct Args<'a> {
     pub conformance: bool,
     /// Also write the round-trip harness of each crate.
     pub roundtrip_harness: bool,
+    /// The actions to keep (tags, actions), for every input.
+    pub select: connectorkit_generator::Options,
     /// Registry, version, license, repository, description and authors of every crate
     /// (its name and runtime are set per input).
     pub crate_options: CrateOptions,
@@ -78,7 +80,8 @@ pub fn run(args: &Args) -> bool {
     let mut total_warnings = 0usize;
     for input in inputs {
         bar.set_message(input.clone());
-        let result = fetch::prepare(input, &args.load).and_then(|prepared| {
+        let result = fetch::prepare(input, &args.load).and_then(|mut prepared| {
+            prepared.select(&args.select)?;
             let wanted = name.clone().unwrap_or_else(|| {
                 connectorkit_generator::crate_name_for(&prepared.connector.title, &stem(input))
             });

@@ -55,6 +55,8 @@ enum Command {
         #[arg(long, hide = true)]
         roundtrip_harness: bool,
         #[command(flatten)]
+        select: Select,
+        #[command(flatten)]
         package: Package,
     },
     /// Print the normalized OpenAPI 3.0 document.
@@ -85,6 +87,21 @@ enum Command {
         #[arg(long, short = 'v')]
         verbose: bool,
     },
+}
+
+/// Which actions `generate` keeps (as `tags`/`actions` of `connector!` and build.rs). The
+/// types the kept actions need are kept with them; the others are left out.
+#[derive(clap::Args, Debug)]
+struct Select {
+    /// Keep only actions with one of these tags (comma-separated or repeated).
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    tags: Vec<String>,
+    /// Leave out actions with one of these tags.
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    exclude_tags: Vec<String>,
+    /// Keep only these actions, by `operationId` or method name.
+    #[arg(long, value_name = "ACTION", value_delimiter = ',')]
+    actions: Vec<String>,
 }
 
 /// What a generated crate's Cargo.toml says for a registry (`generate`).
@@ -155,8 +172,15 @@ fn run(cli: Cli) -> ExitCode {
             force,
             conformance,
             roundtrip_harness,
+            select,
             package,
         } => generate::run(&generate::Args {
+            select: connectorkit_generator::Options {
+                tags: select.tags,
+                exclude_tags: select.exclude_tags,
+                actions: select.actions,
+                ..connectorkit_generator::Options::default()
+            },
             inputs: &inputs,
             out: &out,
             name,

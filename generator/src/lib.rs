@@ -429,6 +429,31 @@ pub fn crate_name_for(title: &str, fallback: &str) -> String {
 pub use model::names::MAX_CRATE_NAME;
 
 impl Prepared {
+    /// Keeps the actions `options` select (tags, actions, internal ones) and the types they
+    /// need. A tag or action the definition does not have is an `options/…` error.
+    pub fn select(&mut self, options: &Options) -> Result<(), Failure> {
+        options
+            .apply(&mut self.connector, &self.normalized)
+            .map_err(|errors| {
+                let location = Location {
+                    file: self.inputs.first().cloned().unwrap_or_default(),
+                    ..Location::default()
+                };
+                Failure {
+                    diagnostics: errors
+                        .into_iter()
+                        .map(|e| {
+                            let code = match e {
+                                OptionError::UnknownTag { .. } => "options/unknown-tag",
+                                OptionError::UnknownAction { .. } => "options/unknown-action",
+                            };
+                            Diagnostic::error(code, e.to_string(), location.clone())
+                        })
+                        .collect(),
+                }
+            })
+    }
+
     /// The round-trip harness of the crate called `crate_name` (see [`emit::roundtrip`]):
     /// `examples/roundtrip_<crate>.rs`, `roundtrip/types.json` and the normalized document the
     /// type pointers point into, `roundtrip/openapi.json`.
@@ -514,9 +539,15 @@ impl Prepared {
         let samples = model::samples::samples(c, &self.normalized.value);
         let example = emit::conformance::crate_example(c, &samples, &name.replace('-', "_"))
             .map_err(internal)?;
-        let readme =
-            emit::crate_files::readme(c, &self.source_name, &emit::default_base_url(c), &example)
-                .map_err(internal)?;
+        let readme = emit::crate_files::readme(
+            c,
+            &name,
+            &meta,
+            &self.source_name,
+            &emit::default_base_url(c),
+            &example,
+        )
+        .map_err(internal)?;
         let mut cargo = cargo;
         let mut extra = Vec::new();
         if options.conformance {
@@ -550,6 +581,15 @@ impl Prepared {
                 contents: sources.types,
             },
         ];
+        files.extend(
+            sources
+                .modules
+                .into_iter()
+                .map(|(name, contents)| GeneratedFile {
+                    path: format!("src/client/{name}.rs").into(),
+                    contents,
+                }),
+        );
         files.extend(extra);
         Ok(GeneratedCrate {
             name,

@@ -13,6 +13,8 @@ pub struct Options {
     pub tags: Vec<String>,
     /// Keep only these actions, by `operationId` or Rust method name (empty: every action).
     pub actions: Vec<String>,
+    /// Leave out actions with one of these tags.
+    pub exclude_tags: Vec<String>,
     /// Keep operations marked `x-ms-visibility: internal` (default: true).
     pub internal: bool,
 }
@@ -22,6 +24,7 @@ impl Default for Options {
         Options {
             tags: Vec::new(),
             actions: Vec::new(),
+            exclude_tags: Vec::new(),
             internal: true,
         }
     }
@@ -81,6 +84,7 @@ impl Options {
         let mut errors: Vec<OptionError> = self
             .tags
             .iter()
+            .chain(&self.exclude_tags)
             .filter(|t| !known_tags.contains(t.as_str()))
             .map(|t| OptionError::UnknownTag {
                 tag: t.clone(),
@@ -101,15 +105,56 @@ impl Options {
         if !errors.is_empty() {
             return Err(errors);
         }
-        connector.actions.retain(|a| {
-            (self.tags.is_empty() || a.tags.iter().any(|t| self.tags.contains(t)))
-                && (self.actions.is_empty()
-                    || self
-                        .actions
-                        .iter()
-                        .any(|n| a.ident == *n || a.operation_id.as_deref() == Some(n.as_str())))
-                && (self.internal || !is_internal(normalized, &a.method, &a.path))
+        let keep: Vec<bool> = connector
+            .actions
+            .iter()
+            .map(|a| {
+                (self.tags.is_empty() || a.tags.iter().any(|t| self.tags.contains(t)))
+                    && !a.tags.iter().any(|t| self.exclude_tags.contains(t))
+                    && (self.actions.is_empty()
+                        || self.actions.iter().any(|n| {
+                            a.ident == *n || a.operation_id.as_deref() == Some(n.as_str())
+                        }))
+                    && (self.internal || !is_internal(normalized, &a.method, &a.path))
+            })
+            .collect();
+        if keep.iter().all(|k| *k) {
+            return Ok(());
+        }
+        // Old action index → new one; a `…_choices` helper stays when both its action and
+        // the listing action it calls stay.
+        let mut new_index = Vec::with_capacity(keep.len());
+        let mut next = 0;
+        for k in &keep {
+            new_index.push(k.then_some(next));
+            next += usize::from(*k);
+        }
+        let mut i = 0;
+        connector.actions.retain(|_| {
+            i += 1;
+            keep[i - 1]
         });
+        connector
+            .choices
+            .retain_mut(|h| match (new_index[h.action], new_index[h.source]) {
+                (Some(a), Some(s)) => {
+                    h.action = a;
+                    h.source = s;
+                    true
+                }
+                _ => false,
+            });
+        // A listing action no helper calls any more needs no JSON twin.
+        let listing: BTreeSet<usize> = connector.choices.iter().map(|h| h.source).collect();
+        for (i, a) in connector.actions.iter_mut().enumerate() {
+            if !listing.contains(&i) {
+                a.json_twin = None;
+            }
+        }
+        // The modules and each type's need are computed again; types that only left-out
+        // actions used go.
+        crate::model::modules::assign(connector, &normalized.value);
+        crate::model::modules::drop_unused_types(connector);
         Ok(())
     }
 }

@@ -13,10 +13,14 @@ fn generated(rel: &str) -> String {
         .unwrap_or_else(|f| panic!("{rel} does not generate:\n{f}"));
     let s = connectorkit_generator::emit::sources(&prepared.connector, &prepared.source_name)
         .unwrap_or_else(|e| panic!("{rel}: {e}"));
-    format!(
+    let mut out = format!(
         "==> src/lib.rs\n{}\n==> src/client.rs\n{}\n==> src/types.rs\n{}",
         s.lib, s.client, s.types
-    )
+    );
+    for (name, body) in &s.modules {
+        out.push_str(&format!("\n==> src/client/{name}.rs\n{body}"));
+    }
+    out
 }
 
 macro_rules! snapshot {

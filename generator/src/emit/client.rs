@@ -1,12 +1,13 @@
 //! Actions and auth → `client.rs` of the generated crate: one thin async method per action.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::connection;
 use super::docs;
+use super::gates::Gating;
 use super::rust::{allow_complex, arg_ty, ident};
 use super::types::outcome_ty;
 use crate::model::names::bare;
@@ -16,8 +17,19 @@ use crate::model::{
     QueryStyle, ResponseBody, ResponseCase, RustType, StatusMatch, TriggerKind, TypeKind,
 };
 
-/// The `Client` struct and its impl (and the connection and triggers, for connectors).
-pub fn items(c: &Connector) -> TokenStream {
+/// `client.rs` of a crate: the items, and with module features one file per module.
+pub struct ClientItems {
+    /// The `Client` struct and its impl (and the connection and triggers, for connectors);
+    /// with module features, their `mod` declarations.
+    pub shared: TokenStream,
+    /// With module features: each module's name and the body of `src/client/<name>.rs`,
+    /// an `impl Client` with its actions.
+    pub modules: Vec<(String, TokenStream)>,
+}
+
+/// The client's items. With [`Gating::Features`] each module's actions go to a file of its
+/// own, compiled with its feature; otherwise every action is in the one `impl Client`.
+pub fn items(c: &Connector, gating: Gating) -> ClientItems {
     let plain_client = c.platform.is_none();
     let bases = other_bases(c);
     let keep_bases =
@@ -31,12 +43,42 @@ pub fn items(c: &Connector) -> TokenStream {
             .as_ref()
             .is_some_and(|t| t.kind == TriggerKind::Webhook)
     });
-    let actions = plain.iter().map(|a| action(c, a, Receiver::Client));
+    // Each group's methods, in the order actions, helpers, twins; `None` keys the methods
+    // of the one impl when there are no module files.
+    let split = gating == Gating::Features;
+    let key = |m: Option<usize>| if split { m } else { None };
+    let mut groups: BTreeMap<Option<usize>, Vec<TokenStream>> = BTreeMap::new();
+    for a in &plain {
+        groups
+            .entry(key(a.module))
+            .or_default()
+            .push(action(c, a, Receiver::Client));
+    }
     let (choices, twins) = super::dynamic::items(c);
-    let raw_actions: Vec<TokenStream> = twins
-        .iter()
-        .map(|a| action(c, a, Receiver::Client))
+    for (m, helper) in choices {
+        groups.entry(key(m)).or_default().push(helper);
+    }
+    for a in &twins {
+        groups
+            .entry(key(a.module))
+            .or_default()
+            .push(action(c, a, Receiver::Client));
+    }
+    let methods = groups.remove(&None).unwrap_or_default();
+    let module_files: Vec<(String, TokenStream)> = groups
+        .into_iter()
+        .filter_map(|(m, methods)| {
+            let module = c.modules.list.get(m?)?;
+            Some((module.name.clone(), module_file(module, &methods)))
+        })
         .collect();
+    let module_decls = module_files.iter().map(|(name, _)| {
+        let m = ident(name);
+        quote! {
+            #[cfg(feature = #name)]
+            mod #m;
+        }
+    });
     let platform = c.platform.as_ref();
     let hosts = platform.map(|p| p.hosts.len()).unwrap_or(0);
     let connection = platform.and_then(|p| p.connection.as_ref());
@@ -240,7 +282,7 @@ pub fn items(c: &Connector) -> TokenStream {
         }
     });
     let trusted = trusted_origins(c);
-    quote! {
+    let shared = quote! {
         #connection_items
 
         /// The API client: one async method per action. Cheap to clone.
@@ -286,14 +328,35 @@ pub fn items(c: &Connector) -> TokenStream {
 
             #(#auth)*
 
-            #(#actions)*
-
-            #(#choices)*
-
-            #(#raw_actions)*
+            #(#methods)*
         }
 
         #triggers
+
+        #(#module_decls)*
+    };
+    ClientItems {
+        shared,
+        modules: module_files,
+    }
+}
+
+/// The body of `src/client/<module>.rs`: the module's methods on `Client`.
+fn module_file(m: &crate::model::modules::Module, methods: &[TokenStream]) -> TokenStream {
+    let first = format!(
+        "The `{}` actions (cargo feature `{}`, on by default through `full`).",
+        m.label, m.name
+    );
+    let doc = docs::inner_attrs(&[Some(&first), m.doc.as_deref()]);
+    quote! {
+        #doc
+
+        #[allow(unused_imports)]
+        use super::*;
+
+        impl Client {
+            #(#methods)*
+        }
     }
 }
 

@@ -15,6 +15,11 @@ struct CargoToml<'a> {
     /// `key = value` lines of the optional `[package]` fields, values already TOML.
     package: Vec<(&'static str, String)>,
     runtime: &'a str,
+    /// With module features: `(feature, its TOML list of other features)`, and `full`'s list.
+    features: Vec<(String, String)>,
+    full: String,
+    /// The feature of the schemas no action uses, when there are some.
+    unused: Option<&'static str>,
 }
 
 /// What a generated `Cargo.toml` says beyond the definition (see `CrateOptions`).
@@ -50,6 +55,24 @@ struct Readme<'a> {
     usage: String,
     base_url: &'a str,
     auth_docs: Vec<String>,
+    /// How many actions.
+    count: usize,
+    /// The crate's name in Rust paths and `Cargo.toml` (for the features example).
+    crate_name: &'a str,
+    /// Its version.
+    crate_version: String,
+    /// The feature the example turns on: the largest module's.
+    example_feature: String,
+    /// With module features: each module's heading; otherwise one group with no heading.
+    groups: Vec<Group>,
+    /// The feature of the schemas no action uses, when the crate has one.
+    unused: Option<&'static str>,
+}
+
+/// The actions of one module in the README.
+struct Group {
+    /// `` `repos` (12 actions) ``, empty without module features.
+    heading: String,
     actions: Vec<ActionLine>,
 }
 
@@ -91,11 +114,41 @@ pub fn cargo_toml(
         description: toml_string(&description),
         package,
         runtime,
+        features: module_features(c),
+        full: toml_list(c.modules.list.iter().map(|m| m.name.as_str())),
+        unused: (c.modules.gated() && c.modules.has_unused())
+            .then_some(super::gates::UNUSED_SCHEMAS),
     }
     .render()
     .map_err(|e| e.to_string())?;
     end_with_newline(&mut out);
     Ok(out)
+}
+
+/// Each module's feature and the features it turns on (those of the modules it calls into);
+/// none when the crate has no module features.
+fn module_features(c: &Connector) -> Vec<(String, String)> {
+    if !c.modules.gated() {
+        return Vec::new();
+    }
+    c.modules
+        .list
+        .iter()
+        .map(|m| {
+            let requires = m
+                .requires
+                .iter()
+                .filter_map(|&r| c.modules.list.get(r))
+                .map(|r| r.name.as_str());
+            (m.name.clone(), toml_list(requires))
+        })
+        .collect()
+}
+
+/// `["a", "b"]`.
+fn toml_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.map(toml_string).collect();
+    format!("[{}]", items.join(", "))
 }
 
 fn end_with_newline(s: &mut String) {
@@ -109,6 +162,8 @@ fn end_with_newline(s: &mut String) {
 /// with a newline.
 pub fn readme(
     c: &Connector,
+    crate_name: &str,
+    meta: &Metadata,
     source: &str,
     base_url: &str,
     example: &str,
@@ -122,19 +177,55 @@ pub fn readme(
     }
     let fence = "`".repeat((longest + 1).max(3));
     let usage = format!("{fence}rust,no_run\n{}{fence}", example);
-    let actions = c
-        .actions
-        .iter()
-        .map(|a| ActionLine {
-            name: bare(&a.ident).to_string(),
-            route: format!("{} {}", a.method, a.path),
-            summary: a
-                .summary
-                .as_deref()
-                .map(|s| super::docs::link_bare_urls(&one_line(s)))
-                .unwrap_or_default(),
-        })
-        .collect();
+    let line = |a: &crate::model::Action| ActionLine {
+        name: bare(&a.ident).to_string(),
+        route: format!("{} {}", a.method, a.path),
+        summary: a
+            .summary
+            .as_deref()
+            .map(|s| super::docs::link_bare_urls(&one_line(s)))
+            .unwrap_or_default(),
+    };
+    let groups = if c.modules.gated() {
+        let mut groups: Vec<Group> = c
+            .modules
+            .list
+            .iter()
+            .map(|m| Group {
+                heading: format!(
+                    "`{}` ({} action{}{})",
+                    m.name,
+                    m.actions,
+                    if m.actions == 1 { "" } else { "s" },
+                    if m.label.trim_start_matches('/') == m.name {
+                        String::new()
+                    } else {
+                        format!(", `{}`", one_line(&m.label))
+                    }
+                ),
+                actions: Vec::new(),
+            })
+            .collect();
+        let mut outside = Vec::new();
+        for a in &c.actions {
+            match a.module.and_then(|m| groups.get_mut(m)) {
+                Some(g) => g.actions.push(line(a)),
+                None => outside.push(line(a)),
+            }
+        }
+        if !outside.is_empty() {
+            groups.push(Group {
+                heading: "Webhook triggers (always compiled)".to_string(),
+                actions: outside,
+            });
+        }
+        groups
+    } else {
+        vec![Group {
+            heading: String::new(),
+            actions: c.actions.iter().map(line).collect(),
+        }]
+    };
     let auth_docs = c
         .auth
         .iter()
@@ -153,7 +244,22 @@ pub fn readme(
         usage,
         base_url,
         auth_docs,
-        actions,
+        count: c.actions.len(),
+        crate_name,
+        crate_version: meta
+            .version
+            .map(str::to_string)
+            .unwrap_or_else(|| semver(&c.api_version)),
+        example_feature: c
+            .modules
+            .list
+            .iter()
+            .max_by_key(|m| m.actions)
+            .map(|m| m.name.clone())
+            .unwrap_or_default(),
+        groups,
+        unused: (c.modules.gated() && c.modules.has_unused())
+            .then_some(super::gates::UNUSED_SCHEMAS),
     }
     .render()
     .map_err(|e| e.to_string())?;

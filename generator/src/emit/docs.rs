@@ -164,6 +164,12 @@ pub fn attrs(paragraphs: &[Option<&str>]) -> TokenStream {
     quote!(#(#docs)*)
 }
 
+/// `#![doc = "…"]` attributes (a module's own docs), one per line.
+pub fn inner_attrs(paragraphs: &[Option<&str>]) -> TokenStream {
+    let docs = lines(paragraphs).into_iter().map(|l| quote!(#![doc = #l]));
+    quote!(#(#docs)*)
+}
+
 /// `#[doc = "…"]` attributes for `doc`, or for `fallback` when `doc` is missing or has
 /// nothing left once cleaned (an empty description, only control characters).
 pub fn attrs_or(doc: Option<&str>, fallback: &str) -> TokenStream {

@@ -276,7 +276,11 @@ fn helper(plan: &Plan<'_>) -> TokenStream {
 
 /// The `…_choices` helpers (one per parameter or body property with dynamic values) and
 /// the hidden twins of the listing actions they call, for the client's impl.
-pub fn items(c: &Connector) -> (Vec<TokenStream>, Vec<Action>) {
+/// Each helper comes with its action's module.
+pub fn items(c: &Connector) -> (Vec<(Option<usize>, TokenStream)>, Vec<Action>) {
     let plans = plans(c);
-    (plans.iter().map(helper).collect(), raw_actions(&plans))
+    (
+        plans.iter().map(|p| (p.action.module, helper(p))).collect(),
+        raw_actions(&plans),
+    )
 }

@@ -6,6 +6,7 @@ mod connection;
 pub mod crate_files;
 mod docs;
 mod dynamic;
+mod gates;
 pub mod roundtrip;
 mod rust;
 mod types;
@@ -24,6 +25,8 @@ pub struct Sources {
     pub client: String,
     /// `src/types.rs`.
     pub types: String,
+    /// With module features: `src/client/<module>.rs` for each module, by module name.
+    pub modules: Vec<(String, String)>,
 }
 
 /// The first line of every generated Rust file.
@@ -85,7 +88,8 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
     let exports = exports(c);
     let _ = source;
     let root = root_items(c);
-    let type_items = types::items(c);
+    let gating = gates::Gating::for_crate(c);
+    let type_items = types::items(c, gating);
     let reexport = (!type_items.is_empty()).then(|| {
         quote!(
             pub use types::*;
@@ -112,7 +116,10 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
 
         #root
     };
-    let client_items = client::items(c);
+    let client::ClientItems {
+        shared: client_items,
+        modules,
+    } = client::items(c, gating);
     let client = quote! {
         //! The client: one async method per action.
         #[allow(unused_imports)]
@@ -120,6 +127,10 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
 
         #client_items
     };
+    let modules = modules
+        .into_iter()
+        .map(|(name, tokens)| Ok((name, format(tokens)?)))
+        .collect::<Result<Vec<_>, String>>()?;
     let types = quote! {
         //! The types of the API's requests and responses.
         #[allow(unused_imports)]
@@ -131,6 +142,7 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
         lib: format(lib)?,
         client: format(client)?,
         types: format(types)?,
+        modules,
     })
 }
 
@@ -139,8 +151,8 @@ pub fn module(c: &Connector, source: &str) -> Result<String, String> {
     let exports = exports(c);
     let _ = source;
     let root = root_items(c);
-    let client_items = client::items(c);
-    let type_items = types::items(c);
+    let client_items = client::items(c, gates::Gating::Off).shared;
+    let type_items = types::items(c, gates::Gating::Off);
     let reexport = (!type_items.is_empty()).then(|| {
         quote!(
             pub use self::types::*;

@@ -4,16 +4,26 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
+use super::gates::{self, Gating};
 use super::rust::{allow_complex, ident, serde_camel, ty};
 use crate::model::{
     names::bare, Action, Connector, Outcome, ResponseBody, RustType, TypeDef, TypeKind,
 };
 
 /// All type items: schema types, parameter structs and per-action response enums.
-pub fn items(c: &Connector) -> TokenStream {
-    let defs = c.types.iter().map(def);
-    let params = c.actions.iter().map(params_struct);
-    let outcomes = c.actions.iter().map(outcome_enums);
+pub fn items(c: &Connector, gating: Gating) -> TokenStream {
+    let defs = c
+        .types
+        .iter()
+        .map(|d| def(d, &gates::for_type(c, gating, &d.name)));
+    let params = c
+        .actions
+        .iter()
+        .map(|a| params_struct(a, &gates::for_action(c, gating, a)));
+    let outcomes = c
+        .actions
+        .iter()
+        .map(|a| outcome_enums(a, &gates::for_action(c, gating, a)));
     quote! {
         #(#defs)*
         #(#params)*
@@ -110,7 +120,8 @@ fn struct_deserialize(
     }
 }
 
-fn def(d: &TypeDef) -> TokenStream {
+/// A type's items, each with `cfg` (empty when ungated).
+fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&d.name);
     let fallback = format!("The `{}` schema.", d.name);
     let doc = docs::attrs_or(d.doc.as_deref(), &fallback);
@@ -174,6 +185,7 @@ fn def(d: &TypeDef) -> TokenStream {
             let complex = allow_complex(fields.iter().map(|f| &f.ty).chain(additional.as_ref()));
             let de = struct_deserialize(&name, fields, extra_name.as_ref());
             quote! {
+                #cfg
                 #doc
                 #derive
                 #rename_all
@@ -182,6 +194,7 @@ fn def(d: &TypeDef) -> TokenStream {
                     #(#fields_tokens)*
                     #extra
                 }
+                #cfg
                 #de
             }
         }
@@ -216,6 +229,7 @@ fn def(d: &TypeDef) -> TokenStream {
                 }
             };
             quote! {
+                #cfg
                 #doc
                 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
@@ -224,6 +238,7 @@ fn def(d: &TypeDef) -> TokenStream {
                     Unknown(String),
                 }
 
+                #cfg
                 impl #name {
                     /// The value as sent on the wire.
                     pub fn as_str(&self) -> &str {
@@ -234,12 +249,14 @@ fn def(d: &TypeDef) -> TokenStream {
                     }
                 }
 
+                #cfg
                 impl From<&str> for #name {
                     fn from(s: &str) -> Self {
                         #from_body
                     }
                 }
 
+                #cfg
                 connectorkit::string_enum_impls!(#name);
             }
         }
@@ -276,11 +293,13 @@ fn def(d: &TypeDef) -> TokenStream {
                 }
             });
             let (derive, de) = if tag.is_none() {
-                (struct_derives(d), untagged_deserialize(&name, variants))
+                let de = untagged_deserialize(&name, variants);
+                (struct_derives(d), quote!(#cfg #de))
             } else {
                 (derives(d), quote!())
             };
             quote! {
+                #cfg
                 #doc
                 #derive
                 #tag_attr
@@ -294,6 +313,7 @@ fn def(d: &TypeDef) -> TokenStream {
         TypeKind::Alias(t) => {
             let aty = ty(t);
             quote! {
+                #cfg
                 #doc
                 pub type #name = #aty;
             }
@@ -302,6 +322,7 @@ fn def(d: &TypeDef) -> TokenStream {
             let aty = ty(t);
             let derive = derives(d);
             quote! {
+                #cfg
                 #doc
                 #derive
                 #[serde(transparent)]
@@ -311,7 +332,7 @@ fn def(d: &TypeDef) -> TokenStream {
     }
 }
 
-fn params_struct(a: &Action) -> TokenStream {
+fn params_struct(a: &Action, cfg: &TokenStream) -> TokenStream {
     let Some(name) = &a.params_struct else {
         return quote!();
     };
@@ -343,6 +364,7 @@ fn params_struct(a: &Action) -> TokenStream {
         .collect();
     let complex = allow_complex(&optional);
     quote! {
+        #cfg
         #[doc = #doc]
         #[derive(Clone, Debug, Default)]
         #complex
@@ -382,7 +404,7 @@ pub fn body_ty(b: &ResponseBody) -> TokenStream {
     }
 }
 
-fn outcome_enums(a: &Action) -> TokenStream {
+fn outcome_enums(a: &Action, cfg: &TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     let complex = allow_complex(
         a.success
@@ -410,6 +432,7 @@ fn outcome_enums(a: &Action) -> TokenStream {
             }
         });
         out.extend(quote! {
+            #cfg
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
@@ -433,6 +456,7 @@ fn outcome_enums(a: &Action) -> TokenStream {
             _ => None,
         });
         out.extend(quote! {
+            #cfg
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]

@@ -316,6 +316,7 @@ impl<'a> ActionCtx<'a> {
             decode_fn: None,
             base_setter: None,
             json_twin: None,
+            module: None,
         }
     }
 

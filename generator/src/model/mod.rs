@@ -7,6 +7,7 @@ mod auth;
 mod checks;
 mod extensions;
 mod helpers;
+pub mod modules;
 pub mod names;
 pub mod powerplatform;
 mod resolve;
@@ -46,6 +47,8 @@ pub struct Connector {
     pub recursion_limit: Option<usize>,
     /// How many fields and parameters are typed, free-form or `Value` fallbacks.
     pub typing: typing::Typing,
+    /// The modules the actions fall into (see [`modules`]), and which of them need each type.
+    pub modules: modules::Modules,
 }
 
 /// A `…_choices` helper: lists the values of one parameter (or top-level body property) of
@@ -420,6 +423,9 @@ pub struct Action {
     pub base_setter: Option<String>,
     /// The hidden twin returning the body as JSON, when a `…_choices` helper lists through it.
     pub json_twin: Option<String>,
+    /// Its module (index into [`modules::Modules::list`]); `None` for a webhook trigger,
+    /// which every build of the client has.
+    pub module: Option<usize>,
 }
 
 /// Builds the model. Problems are recorded in `diags`; what can be built is built.
@@ -459,7 +465,7 @@ pub fn build(
             }
         }
     }
-    Connector {
+    let mut connector = Connector {
         title: openapi.info.title.clone(),
         description: openapi.info.description.clone(),
         api_version: openapi.info.version.clone(),
@@ -471,7 +477,10 @@ pub fn build(
         types,
         choices,
         recursion_limit,
-    }
+        modules: modules::Modules::default(),
+    };
+    modules::assign(&mut connector, value);
+    connector
 }
 
 /// Types nested deeper than rustc follows by default get a `recursion_limit`: the crate

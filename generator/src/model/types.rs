@@ -129,7 +129,7 @@ impl RustType {
     }
 
     /// Every named type inside, behind containers too.
-    fn all_named(&self) -> Vec<&str> {
+    pub(crate) fn all_named(&self) -> Vec<&str> {
         match self {
             RustType::Named(n) => vec![n.as_str()],
             RustType::Vec(t) | RustType::Map(t) | RustType::Option(t) | RustType::Boxed(t) => {

@@ -315,6 +315,7 @@ pub fn apply(c: &mut Connector, props: &Value, sources: &SourceSet, diags: &mut 
         }
     }
     c.platform = Some(platform);
+    super::modules::recompute(c);
 }
 
 /// Closed choices become string enums among the connector's types (renamed on a clash).
