@@ -282,8 +282,9 @@ fn string_sample(s: &Value) -> String {
     }
     // A `pattern` wins over the format's value unless that value matches it too.
     if let Some(pattern) = s.get("pattern").and_then(Value::as_str) {
-        if !pattern_accepts(pattern, &out) {
-            if let Some(p) = pattern_sample(pattern, min, max) {
+        let pattern = Pattern::new(pattern);
+        if !pattern.accepts(&out) {
+            if let Some(p) = pattern.sample(min, max) {
                 return p;
             }
         }
@@ -294,17 +295,91 @@ fn string_sample(s: &Value) -> String {
 /// Most characters a pattern sample is grown to (for `minLength`).
 const MAX_PATTERN_SAMPLE: usize = 256;
 
-/// A schema `pattern` (ECMA-262) as the regex crate reads it: lookarounds, which it does not
-/// support, removed (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), and `None` when what is left does
-/// not parse. The sample built from it is checked against the lookarounds separately.
-fn parse_pattern(pattern: &str) -> Option<(regex_syntax::hir::Hir, Vec<(bool, String)>)> {
-    let (rest, looks) = strip_lookarounds(pattern)?;
-    let hir = regex_syntax::ParserBuilder::new()
-        .nest_limit(64)
-        .build()
-        .parse(&rest)
-        .ok()?;
-    Some((hir, looks))
+/// A schema `pattern` (ECMA-262), read once: its regex without lookarounds (which the regex
+/// crate does not support: `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), that regex's syntax tree
+/// to build samples from, and each lookahead compiled on its own with whether it is negative.
+/// A part that does not compile is `None`; a sample built from the tree is checked against
+/// the lookaheads separately.
+struct Pattern {
+    /// The pattern without lookarounds, searched as JSON Schema does.
+    regex: Option<regex::Regex>,
+    /// Its syntax tree, what samples are built from.
+    hir: Option<regex_syntax::hir::Hir>,
+    /// Each lookahead anchored at the start of the value (`None`: it does not compile, and
+    /// is not checked), with whether it is negative.
+    lookaheads: Vec<(bool, Option<regex::Regex>)>,
+}
+
+impl Pattern {
+    fn new(pattern: &str) -> Pattern {
+        let compile = |p: &str| regex::RegexBuilder::new(p).size_limit(1 << 20).build().ok();
+        let Some((rest, looks)) = strip_lookarounds(pattern) else {
+            return Pattern {
+                regex: None,
+                hir: None,
+                lookaheads: Vec::new(),
+            };
+        };
+        let hir = regex_syntax::ParserBuilder::new()
+            .nest_limit(64)
+            .build()
+            .parse(&rest)
+            .ok();
+        let lookaheads = looks
+            .iter()
+            .map(|(negative, body)| {
+                let anchored = format!("^(?:{})", body.trim_start_matches('^'));
+                (*negative, compile(&anchored))
+            })
+            .collect();
+        Pattern {
+            regex: compile(&rest),
+            hir,
+            lookaheads,
+        }
+    }
+
+    /// Whether `value` matches (searched, as JSON Schema does), lookaheads read as anchored
+    /// at the start of the value; `false` when the pattern cannot be read.
+    fn accepts(&self, value: &str) -> bool {
+        let Some(re) = &self.regex else {
+            return false;
+        };
+        re.is_match(value)
+            && self.lookaheads.iter().all(|(negative, l)| match l {
+                Some(l) => l.is_match(value) != *negative,
+                None => true,
+            })
+    }
+
+    /// A short string matching the pattern, of at least `min` characters where the pattern
+    /// can grow, or `None` when the pattern cannot be read or no matching string was found.
+    fn sample(&self, min: usize, max: Option<usize>) -> Option<String> {
+        let hir = self.hir.as_ref()?;
+        let mut tries = vec![0usize];
+        if min > 0 {
+            tries.insert(0, min.min(MAX_PATTERN_SAMPLE));
+        }
+        for extra in tries {
+            for pick in [Pick::First, Pick::Other] {
+                let mut budget = extra;
+                let mut out = String::new();
+                hir_sample(hir, &mut budget, pick, &mut out, 0);
+                let len = out.chars().count();
+                if self.accepts(&out)
+                    && len >= min.min(MAX_PATTERN_SAMPLE)
+                    && max.is_none_or(|m| len <= m)
+                {
+                    return Some(out);
+                }
+            }
+        }
+        // No sample satisfies the lengths too: one that matches the pattern.
+        let mut budget = 0;
+        let mut out = String::new();
+        hir_sample(hir, &mut budget, Pick::First, &mut out, 0);
+        self.accepts(&out).then_some(out)
+    }
 }
 
 /// `pattern` without its lookaround groups, and each group's body with whether it is
@@ -376,59 +451,6 @@ fn strip_lookarounds(pattern: &str) -> Option<(String, Vec<(bool, String)>)> {
         i += 1;
     }
     Some((out, looks))
-}
-
-/// Whether `value` matches `pattern` (searched, as JSON Schema does), lookaheads read as
-/// anchored at the start of the value; `false` when the pattern cannot be read.
-fn pattern_accepts(pattern: &str, value: &str) -> bool {
-    let Some((rest, looks)) = strip_lookarounds(pattern) else {
-        return false;
-    };
-    let Ok(re) = regex::RegexBuilder::new(&rest).size_limit(1 << 20).build() else {
-        return false;
-    };
-    if !re.is_match(value) {
-        return false;
-    }
-    looks.iter().all(|(negative, body)| {
-        let anchored = format!("^(?:{})", body.trim_start_matches('^'));
-        match regex::RegexBuilder::new(&anchored)
-            .size_limit(1 << 20)
-            .build()
-        {
-            Ok(l) => l.is_match(value) != *negative,
-            Err(_) => true,
-        }
-    })
-}
-
-/// A short string matching `pattern`, of at least `min` characters where the pattern can
-/// grow, or `None` when the pattern cannot be read or no matching string was found.
-fn pattern_sample(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
-    let (hir, _) = parse_pattern(pattern)?;
-    let mut tries = vec![0usize];
-    if min > 0 {
-        tries.insert(0, min.min(MAX_PATTERN_SAMPLE));
-    }
-    for extra in tries {
-        for pick in [Pick::First, Pick::Other] {
-            let mut budget = extra;
-            let mut out = String::new();
-            hir_sample(&hir, &mut budget, pick, &mut out, 0);
-            let len = out.chars().count();
-            if pattern_accepts(pattern, &out)
-                && len >= min.min(MAX_PATTERN_SAMPLE)
-                && max.is_none_or(|m| len <= m)
-            {
-                return Some(out);
-            }
-        }
-    }
-    // No sample satisfies the lengths too: one that matches the pattern.
-    let mut budget = 0;
-    let mut out = String::new();
-    hir_sample(&hir, &mut budget, Pick::First, &mut out, 0);
-    pattern_accepts(pattern, &out).then_some(out)
 }
 
 /// Which member of a class or alternation a sample takes: the first suitable one, or
@@ -636,16 +658,11 @@ mod tests {
         let nexus = "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$";
         let v = string_of(json!({"type": "string", "pattern": nexus, "maxLength": 63}));
         assert_eq!(v, "a0");
-        assert!(pattern_accepts(nexus, &v));
+        let nexus = Pattern::new(nexus);
+        assert!(nexus.accepts(&v));
         // A UUID is refused by the lookahead, so the check is not a formality.
-        assert!(!pattern_accepts(
-            nexus,
-            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
-        ));
-        assert!(pattern_accepts(
-            nexus,
-            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaaz"
-        ));
+        assert!(!nexus.accepts("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"));
+        assert!(nexus.accepts("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaaz"));
     }
 
     #[test]
