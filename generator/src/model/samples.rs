@@ -1,6 +1,8 @@
 //! Sample arguments for the conformance program: for each action, a schema-valid JSON value
 //! for every parameter and for the body, read from the normalized document's schemas
 //! (`example`, `default`, the first `enum` value, `format`, `minimum`/`maximum`, lengths).
+//! An `example` or `default` is used only when it is valid against its own schema
+//! ([`conforms`]); otherwise that node's value is built from the schema.
 //!
 //! The values are decided here; the emitter only prints them as Rust expressions of the
 //! model's types (`emit::conformance`).
@@ -10,6 +12,10 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use super::{Action, BodyKind, Connector, ParamLocation};
+
+mod conforms;
+
+use conforms::conforms;
 
 /// The sample arguments of one action.
 #[derive(Clone, Debug, Default)]
@@ -51,16 +57,18 @@ fn action_sample(a: &Action, doc: &Value) -> ActionSample {
                 d.get("name").and_then(Value::as_str) == Some(p.wire_name.as_str())
                     && d.get("in").and_then(Value::as_str) == Some(loc)
             })?;
-            if let Some(ex) = decl.get("example") {
-                return Some(ex.clone());
-            }
             let schema = decl.get("schema").or_else(|| {
                 decl.get("content")
                     .and_then(Value::as_object)
                     .and_then(|c| c.values().next())
                     .and_then(|m| m.get("schema"))
-            })?;
-            Some(sample(doc, schema, 0, &mut BTreeSet::new()))
+            });
+            if let Some(ex) = decl.get("example") {
+                if schema.is_none_or(|s| conforms(doc, ex, s)) {
+                    return Some(ex.clone());
+                }
+            }
+            Some(sample(doc, schema?, 0, &mut BTreeSet::new()))
         })
         .collect();
     let body = a.body.as_ref().map(|b| {
@@ -83,8 +91,9 @@ fn action_sample(a: &Action, doc: &Value) -> ActionSample {
         });
         match media {
             Some(m) => match (m.get("example"), m.get("schema")) {
-                (Some(ex), _) => ex.clone(),
-                (None, Some(s)) => sample(doc, s, 0, &mut BTreeSet::new()),
+                (Some(ex), None) => ex.clone(),
+                (Some(ex), Some(s)) if conforms(doc, ex, s) => ex.clone(),
+                (_, Some(s)) => sample(doc, s, 0, &mut BTreeSet::new()),
                 (None, None) => Value::Null,
             },
             None => Value::Null,
@@ -108,8 +117,9 @@ fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
     cur
 }
 
-/// A schema-valid value of `schema`: its `example`, `default`, first `enum` value, or one
-/// built from its type, format and bounds. Required properties only; one item per array.
+/// A schema-valid value of `schema`: its `example` or `default` when valid against it, its
+/// first `enum` value, or one built from its type, format and bounds (an object from its
+/// required properties, each sampled the same way; one item per array).
 pub fn sample(doc: &Value, schema: &Value, depth: usize, seen: &mut BTreeSet<String>) -> Value {
     let reference = schema
         .get("$ref")
@@ -131,7 +141,7 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize, seen: &mut BTreeSet<Str
 fn sample_resolved(doc: &Value, s: &Value, depth: usize, seen: &mut BTreeSet<String>) -> Value {
     for key in ["example", "default"] {
         if let Some(v) = s.get(key) {
-            if !v.is_null() {
+            if !v.is_null() && conforms(doc, v, s) {
                 return v.clone();
             }
         }
@@ -337,6 +347,11 @@ impl Pattern {
             hir,
             lookaheads,
         }
+    }
+
+    /// Whether the pattern could be read (an unreadable one accepts nothing).
+    fn readable(&self) -> bool {
+        self.regex.is_some()
     }
 
     /// Whether `value` matches (searched, as JSON Schema does), lookaheads read as anchored
@@ -628,6 +643,68 @@ mod tests {
             v,
             json!({"name": "xxx", "age": 5, "kind": "cat", "born": "2024-01-02"})
         );
+    }
+
+    /// Dime.Scheduler's `caption`: the schema's example has "string" where an enum value and
+    /// an email are asked for; a property's own valid example is kept.
+    fn caption_doc(example: Value) -> Value {
+        json!({"definitions": {"caption": {
+            "type": "object",
+            "required": ["context", "email", "text"],
+            "properties": {
+                "context": {"type": "integer", "enum": [1, 2, 3, 6]},
+                "email": {"type": "string", "format": "email"},
+                "text": {"type": "string", "example": "Hello"},
+                "language": {"type": "string"}
+            },
+            "example": example
+        }}})
+    }
+
+    fn caption_sample(doc: &Value) -> Value {
+        let schema = json!({"$ref": "#/definitions/caption"});
+        sample(doc, &schema, 0, &mut BTreeSet::new())
+    }
+
+    #[test]
+    fn an_example_that_breaks_its_schema_is_replaced() {
+        let doc = caption_doc(json!({
+            "context": "string", "email": "string", "text": "string", "language": "string"
+        }));
+        let v = caption_sample(&doc);
+        assert_eq!(
+            v,
+            json!({"context": 1, "email": "user@example.com", "text": "Hello"})
+        );
+        assert!(conforms(
+            &doc,
+            &v,
+            &json!({"$ref": "#/definitions/caption"})
+        ));
+        // A property's own example or default is checked too.
+        let v = sample(
+            &json!({}),
+            &json!({"type": "integer", "enum": [1, 2], "example": "string", "default": 2}),
+            0,
+            &mut BTreeSet::new(),
+        );
+        assert_eq!(v, json!(2));
+    }
+
+    #[test]
+    fn an_example_that_keeps_its_schema_is_used() {
+        let example = json!({
+            "context": 6, "email": "planner@dime.example", "text": "Shift", "language": "nl"
+        });
+        let doc = caption_doc(example.clone());
+        assert_eq!(caption_sample(&doc), example);
+        let v = sample(
+            &json!({}),
+            &json!({"type": "string", "format": "date", "example": "2023-11-16"}),
+            0,
+            &mut BTreeSet::new(),
+        );
+        assert_eq!(v, json!("2023-11-16"));
     }
 
     #[test]
