@@ -102,3 +102,59 @@ fn a_204_response_has_no_body_whatever_its_schema() {
     assert_eq!(body("delete_a"), "Single(Empty)");
     assert_ne!(body("get_b"), "Single(Empty)");
 }
+
+#[test]
+fn the_extra_properties_field_is_named_beside_the_properties() {
+    // A property spelled like the flattened map's field: the map's name is decided with the
+    // struct's other field names in the model, and the emitter prints that name.
+    let def = br##"{
+      "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {"/a": {"get": {"operationId": "GetA", "responses": {"200": {
+        "description": "d",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Bag"}}}}}}}},
+      "components": {"schemas": {
+        "Bag": {"type": "object",
+          "properties": {
+            "additionalProperties": {"type": "string"},
+            "additional_properties_": {"type": "integer"},
+            "name": {"type": "string"}},
+          "additionalProperties": {"type": "integer"}},
+        "Plain": {"type": "object", "properties": {"name": {"type": "string"}},
+          "additionalProperties": {"type": "string"}}
+      }}
+    }"##;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.json");
+    std::fs::write(&path, def).unwrap();
+    let (module, p) =
+        connectorkit_generator::generate_module(&path).unwrap_or_else(|f| panic!("{f}"));
+    let extra = |name: &str| {
+        let t = p.connector.types.iter().find(|t| t.name == name).unwrap();
+        let connectorkit_generator::model::TypeKind::Struct { fields, additional } = &t.kind else {
+            panic!("{name} is not a struct")
+        };
+        let mut idents: Vec<String> = fields.iter().map(|f| f.ident.clone()).collect();
+        idents.extend(additional.as_ref().map(|a| a.ident.clone()));
+        idents
+    };
+    assert_eq!(
+        extra("Bag"),
+        [
+            "additional_properties",
+            "additional_properties_2",
+            "name",
+            "additional_properties_"
+        ]
+    );
+    assert_eq!(extra("Plain"), ["name", "additional_properties"]);
+    // The emitter prints the model's name, in the struct and in its Deserialize impl.
+    let module = module.replace(char::is_whitespace, "");
+    assert!(
+        module.contains("pubadditional_properties_:std::collections::BTreeMap<String,i64>"),
+        "{module}"
+    );
+    assert!(
+        module.contains("additional_properties_:o.rest()?"),
+        "{module}"
+    );
+}

@@ -633,13 +633,8 @@ fn named(cx: &Ctx, v: &Value, n: &str, depth: usize) -> Result<TokenStream, Stri
                 let e = value(cx, &fv, &f.ty, depth + 1)?;
                 inits.push(quote!(#fi: #e,));
             }
-            if additional.is_some() {
-                // The same name `emit::types` gives the flattened map.
-                let mut fname = "additional_properties".to_string();
-                while fields.iter().any(|f| f.ident == fname) {
-                    fname.push('_');
-                }
-                let fi = ident(&fname);
+            if let Some(a) = additional {
+                let fi = ident(&a.ident);
                 inits.push(quote!(#fi: Default::default(),));
             }
             quote!(#name { #(#inits)* })

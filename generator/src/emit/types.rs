@@ -163,18 +163,12 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                     pub #fname: #fty,
                 }
             });
-            let extra_name = additional.as_ref().map(|_| {
-                let mut fname = "additional_properties".to_string();
-                while fields.iter().any(|f| f.ident == fname) {
-                    fname.push('_');
-                }
-                ident(&fname)
-            });
+            let extra_name = additional.as_ref().map(|a| ident(&a.ident));
             let extra = additional
                 .as_ref()
                 .zip(extra_name.as_ref())
                 .map(|(a, fname)| {
-                    let aty = ty(a);
+                    let aty = ty(&a.ty);
                     quote! {
                         /// Properties not listed above.
                         #[serde(flatten)]
@@ -182,7 +176,12 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                     }
                 });
             let derive = struct_derives(d);
-            let complex = allow_complex(fields.iter().map(|f| &f.ty).chain(additional.as_ref()));
+            let complex = allow_complex(
+                fields
+                    .iter()
+                    .map(|f| &f.ty)
+                    .chain(additional.as_ref().map(|a| &a.ty)),
+            );
             let de = struct_deserialize(&name, fields, extra_name.as_ref());
             quote! {
                 #cfg

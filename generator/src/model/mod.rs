@@ -16,7 +16,7 @@ mod servers;
 mod types;
 pub mod typing;
 
-pub use types::{Field, RustType, TypeDef, TypeKind, Variant};
+pub use types::{ExtraProperties, Field, RustType, TypeDef, TypeKind, Variant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceSet;

@@ -127,6 +127,16 @@ impl Namer {
         }
     }
 
+    /// Returns `wanted`, or `wanted` with `_` appended until it is free (`additional_properties_`
+    /// beside a property of that name), and claims it.
+    pub fn claim_padded(&mut self, wanted: &str) -> String {
+        let mut name = wanted.to_string();
+        while !self.taken.insert(name.clone()) {
+            name.push('_');
+        }
+        name
+    }
+
     /// True when the name is taken.
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)

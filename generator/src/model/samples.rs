@@ -1,6 +1,8 @@
 //! Sample arguments for the conformance program: for each action, a schema-valid JSON value
 //! for every parameter and for the body, read from the normalized document's schemas
 //! (`example`, `default`, the first `enum` value, `format`, `minimum`/`maximum`, lengths).
+//! An `example` or `default` is used only when it is valid against its own schema
+//! ([`conforms`]); otherwise that node's value is built from the schema.
 //!
 //! The values are decided here; the emitter only prints them as Rust expressions of the
 //! model's types (`emit::conformance`).
@@ -10,6 +12,10 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use super::{Action, BodyKind, Connector, ParamLocation};
+
+mod conforms;
+
+use conforms::conforms;
 
 /// The sample arguments of one action.
 #[derive(Clone, Debug, Default)]
@@ -51,16 +57,18 @@ fn action_sample(a: &Action, doc: &Value) -> ActionSample {
                 d.get("name").and_then(Value::as_str) == Some(p.wire_name.as_str())
                     && d.get("in").and_then(Value::as_str) == Some(loc)
             })?;
-            if let Some(ex) = decl.get("example") {
-                return Some(ex.clone());
-            }
             let schema = decl.get("schema").or_else(|| {
                 decl.get("content")
                     .and_then(Value::as_object)
                     .and_then(|c| c.values().next())
                     .and_then(|m| m.get("schema"))
-            })?;
-            Some(sample(doc, schema, 0, &mut BTreeSet::new()))
+            });
+            if let Some(ex) = decl.get("example") {
+                if schema.is_none_or(|s| conforms(doc, ex, s)) {
+                    return Some(ex.clone());
+                }
+            }
+            Some(sample(doc, schema?, 0, &mut BTreeSet::new()))
         })
         .collect();
     let body = a.body.as_ref().map(|b| {
@@ -83,8 +91,9 @@ fn action_sample(a: &Action, doc: &Value) -> ActionSample {
         });
         match media {
             Some(m) => match (m.get("example"), m.get("schema")) {
-                (Some(ex), _) => ex.clone(),
-                (None, Some(s)) => sample(doc, s, 0, &mut BTreeSet::new()),
+                (Some(ex), None) => ex.clone(),
+                (Some(ex), Some(s)) if conforms(doc, ex, s) => ex.clone(),
+                (_, Some(s)) => sample(doc, s, 0, &mut BTreeSet::new()),
                 (None, None) => Value::Null,
             },
             None => Value::Null,
@@ -108,8 +117,9 @@ fn resolve<'v>(doc: &'v Value, v: &'v Value) -> &'v Value {
     cur
 }
 
-/// A schema-valid value of `schema`: its `example`, `default`, first `enum` value, or one
-/// built from its type, format and bounds. Required properties only; one item per array.
+/// A schema-valid value of `schema`: its `example` or `default` when valid against it, its
+/// first `enum` value, or one built from its type, format and bounds (an object from its
+/// required properties, each sampled the same way; one item per array).
 pub fn sample(doc: &Value, schema: &Value, depth: usize, seen: &mut BTreeSet<String>) -> Value {
     let reference = schema
         .get("$ref")
@@ -131,7 +141,7 @@ pub fn sample(doc: &Value, schema: &Value, depth: usize, seen: &mut BTreeSet<Str
 fn sample_resolved(doc: &Value, s: &Value, depth: usize, seen: &mut BTreeSet<String>) -> Value {
     for key in ["example", "default"] {
         if let Some(v) = s.get(key) {
-            if !v.is_null() {
+            if !v.is_null() && conforms(doc, v, s) {
                 return v.clone();
             }
         }
@@ -282,8 +292,9 @@ fn string_sample(s: &Value) -> String {
     }
     // A `pattern` wins over the format's value unless that value matches it too.
     if let Some(pattern) = s.get("pattern").and_then(Value::as_str) {
-        if !pattern_accepts(pattern, &out) {
-            if let Some(p) = pattern_sample(pattern, min, max) {
+        let pattern = Pattern::new(pattern);
+        if !pattern.accepts(&out) {
+            if let Some(p) = pattern.sample(min, max) {
                 return p;
             }
         }
@@ -294,17 +305,96 @@ fn string_sample(s: &Value) -> String {
 /// Most characters a pattern sample is grown to (for `minLength`).
 const MAX_PATTERN_SAMPLE: usize = 256;
 
-/// A schema `pattern` (ECMA-262) as the regex crate reads it: lookarounds, which it does not
-/// support, removed (`(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), and `None` when what is left does
-/// not parse. The sample built from it is checked against the lookarounds separately.
-fn parse_pattern(pattern: &str) -> Option<(regex_syntax::hir::Hir, Vec<(bool, String)>)> {
-    let (rest, looks) = strip_lookarounds(pattern)?;
-    let hir = regex_syntax::ParserBuilder::new()
-        .nest_limit(64)
-        .build()
-        .parse(&rest)
-        .ok()?;
-    Some((hir, looks))
+/// A schema `pattern` (ECMA-262), read once: its regex without lookarounds (which the regex
+/// crate does not support: `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`), that regex's syntax tree
+/// to build samples from, and each lookahead compiled on its own with whether it is negative.
+/// A part that does not compile is `None`; a sample built from the tree is checked against
+/// the lookaheads separately.
+struct Pattern {
+    /// The pattern without lookarounds, searched as JSON Schema does.
+    regex: Option<regex::Regex>,
+    /// Its syntax tree, what samples are built from.
+    hir: Option<regex_syntax::hir::Hir>,
+    /// Each lookahead anchored at the start of the value (`None`: it does not compile, and
+    /// is not checked), with whether it is negative.
+    lookaheads: Vec<(bool, Option<regex::Regex>)>,
+}
+
+impl Pattern {
+    fn new(pattern: &str) -> Pattern {
+        let compile = |p: &str| regex::RegexBuilder::new(p).size_limit(1 << 20).build().ok();
+        let Some((rest, looks)) = strip_lookarounds(pattern) else {
+            return Pattern {
+                regex: None,
+                hir: None,
+                lookaheads: Vec::new(),
+            };
+        };
+        let hir = regex_syntax::ParserBuilder::new()
+            .nest_limit(64)
+            .build()
+            .parse(&rest)
+            .ok();
+        let lookaheads = looks
+            .iter()
+            .map(|(negative, body)| {
+                let anchored = format!("^(?:{})", body.trim_start_matches('^'));
+                (*negative, compile(&anchored))
+            })
+            .collect();
+        Pattern {
+            regex: compile(&rest),
+            hir,
+            lookaheads,
+        }
+    }
+
+    /// Whether the pattern could be read (an unreadable one accepts nothing).
+    fn readable(&self) -> bool {
+        self.regex.is_some()
+    }
+
+    /// Whether `value` matches (searched, as JSON Schema does), lookaheads read as anchored
+    /// at the start of the value; `false` when the pattern cannot be read.
+    fn accepts(&self, value: &str) -> bool {
+        let Some(re) = &self.regex else {
+            return false;
+        };
+        re.is_match(value)
+            && self.lookaheads.iter().all(|(negative, l)| match l {
+                Some(l) => l.is_match(value) != *negative,
+                None => true,
+            })
+    }
+
+    /// A short string matching the pattern, of at least `min` characters where the pattern
+    /// can grow, or `None` when the pattern cannot be read or no matching string was found.
+    fn sample(&self, min: usize, max: Option<usize>) -> Option<String> {
+        let hir = self.hir.as_ref()?;
+        let mut tries = vec![0usize];
+        if min > 0 {
+            tries.insert(0, min.min(MAX_PATTERN_SAMPLE));
+        }
+        for extra in tries {
+            for pick in [Pick::First, Pick::Other] {
+                let mut budget = extra;
+                let mut out = String::new();
+                hir_sample(hir, &mut budget, pick, &mut out, 0);
+                let len = out.chars().count();
+                if self.accepts(&out)
+                    && len >= min.min(MAX_PATTERN_SAMPLE)
+                    && max.is_none_or(|m| len <= m)
+                {
+                    return Some(out);
+                }
+            }
+        }
+        // No sample satisfies the lengths too: one that matches the pattern.
+        let mut budget = 0;
+        let mut out = String::new();
+        hir_sample(hir, &mut budget, Pick::First, &mut out, 0);
+        self.accepts(&out).then_some(out)
+    }
 }
 
 /// `pattern` without its lookaround groups, and each group's body with whether it is
@@ -376,59 +466,6 @@ fn strip_lookarounds(pattern: &str) -> Option<(String, Vec<(bool, String)>)> {
         i += 1;
     }
     Some((out, looks))
-}
-
-/// Whether `value` matches `pattern` (searched, as JSON Schema does), lookaheads read as
-/// anchored at the start of the value; `false` when the pattern cannot be read.
-fn pattern_accepts(pattern: &str, value: &str) -> bool {
-    let Some((rest, looks)) = strip_lookarounds(pattern) else {
-        return false;
-    };
-    let Ok(re) = regex::RegexBuilder::new(&rest).size_limit(1 << 20).build() else {
-        return false;
-    };
-    if !re.is_match(value) {
-        return false;
-    }
-    looks.iter().all(|(negative, body)| {
-        let anchored = format!("^(?:{})", body.trim_start_matches('^'));
-        match regex::RegexBuilder::new(&anchored)
-            .size_limit(1 << 20)
-            .build()
-        {
-            Ok(l) => l.is_match(value) != *negative,
-            Err(_) => true,
-        }
-    })
-}
-
-/// A short string matching `pattern`, of at least `min` characters where the pattern can
-/// grow, or `None` when the pattern cannot be read or no matching string was found.
-fn pattern_sample(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
-    let (hir, _) = parse_pattern(pattern)?;
-    let mut tries = vec![0usize];
-    if min > 0 {
-        tries.insert(0, min.min(MAX_PATTERN_SAMPLE));
-    }
-    for extra in tries {
-        for pick in [Pick::First, Pick::Other] {
-            let mut budget = extra;
-            let mut out = String::new();
-            hir_sample(&hir, &mut budget, pick, &mut out, 0);
-            let len = out.chars().count();
-            if pattern_accepts(pattern, &out)
-                && len >= min.min(MAX_PATTERN_SAMPLE)
-                && max.is_none_or(|m| len <= m)
-            {
-                return Some(out);
-            }
-        }
-    }
-    // No sample satisfies the lengths too: one that matches the pattern.
-    let mut budget = 0;
-    let mut out = String::new();
-    hir_sample(&hir, &mut budget, Pick::First, &mut out, 0);
-    pattern_accepts(pattern, &out).then_some(out)
 }
 
 /// Which member of a class or alternation a sample takes: the first suitable one, or
@@ -608,6 +645,68 @@ mod tests {
         );
     }
 
+    /// Dime.Scheduler's `caption`: the schema's example has "string" where an enum value and
+    /// an email are asked for; a property's own valid example is kept.
+    fn caption_doc(example: Value) -> Value {
+        json!({"definitions": {"caption": {
+            "type": "object",
+            "required": ["context", "email", "text"],
+            "properties": {
+                "context": {"type": "integer", "enum": [1, 2, 3, 6]},
+                "email": {"type": "string", "format": "email"},
+                "text": {"type": "string", "example": "Hello"},
+                "language": {"type": "string"}
+            },
+            "example": example
+        }}})
+    }
+
+    fn caption_sample(doc: &Value) -> Value {
+        let schema = json!({"$ref": "#/definitions/caption"});
+        sample(doc, &schema, 0, &mut BTreeSet::new())
+    }
+
+    #[test]
+    fn an_example_that_breaks_its_schema_is_replaced() {
+        let doc = caption_doc(json!({
+            "context": "string", "email": "string", "text": "string", "language": "string"
+        }));
+        let v = caption_sample(&doc);
+        assert_eq!(
+            v,
+            json!({"context": 1, "email": "user@example.com", "text": "Hello"})
+        );
+        assert!(conforms(
+            &doc,
+            &v,
+            &json!({"$ref": "#/definitions/caption"})
+        ));
+        // A property's own example or default is checked too.
+        let v = sample(
+            &json!({}),
+            &json!({"type": "integer", "enum": [1, 2], "example": "string", "default": 2}),
+            0,
+            &mut BTreeSet::new(),
+        );
+        assert_eq!(v, json!(2));
+    }
+
+    #[test]
+    fn an_example_that_keeps_its_schema_is_used() {
+        let example = json!({
+            "context": 6, "email": "planner@dime.example", "text": "Shift", "language": "nl"
+        });
+        let doc = caption_doc(example.clone());
+        assert_eq!(caption_sample(&doc), example);
+        let v = sample(
+            &json!({}),
+            &json!({"type": "string", "format": "date", "example": "2023-11-16"}),
+            0,
+            &mut BTreeSet::new(),
+        );
+        assert_eq!(v, json!("2023-11-16"));
+    }
+
     #[test]
     fn a_recursive_schema_ends() {
         let doc = json!({"components": {"schemas": {"Node": {
@@ -636,16 +735,11 @@ mod tests {
         let nexus = "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z][a-z0-9-]*[a-zA-Z0-9]$";
         let v = string_of(json!({"type": "string", "pattern": nexus, "maxLength": 63}));
         assert_eq!(v, "a0");
-        assert!(pattern_accepts(nexus, &v));
+        let nexus = Pattern::new(nexus);
+        assert!(nexus.accepts(&v));
         // A UUID is refused by the lookahead, so the check is not a formality.
-        assert!(!pattern_accepts(
-            nexus,
-            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
-        ));
-        assert!(pattern_accepts(
-            nexus,
-            "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaaz"
-        ));
+        assert!(!nexus.accepts("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"));
+        assert!(nexus.accepts("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaaz"));
     }
 
     #[test]

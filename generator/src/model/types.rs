@@ -225,6 +225,15 @@ pub struct Variant {
     pub doc: Option<String>,
 }
 
+/// A struct's flattened map of the properties its schema does not list.
+#[derive(Clone, Debug)]
+pub struct ExtraProperties {
+    /// The field's Rust identifier, claimed after the struct's other fields.
+    pub ident: String,
+    /// The type of the map's values.
+    pub ty: RustType,
+}
+
 /// What kind of type a definition is.
 #[derive(Clone, Debug)]
 pub enum TypeKind {
@@ -233,7 +242,7 @@ pub enum TypeKind {
         /// Fields.
         fields: Vec<Field>,
         /// Extra properties.
-        additional: Option<RustType>,
+        additional: Option<ExtraProperties>,
     },
     /// A string enum with an `Unknown(String)` fallback.
     StringEnum {
@@ -861,11 +870,14 @@ impl<'a> TypeSpace<'a> {
             });
         }
         let additional = match additional {
-            Some(AdditionalProperties::Schema(s)) if !allows_nothing(s) => Some(self.type_for(
-                s,
-                &format!("{name}Extra"),
-                &pointer::push(ptr, "additionalProperties"),
-            )),
+            Some(AdditionalProperties::Schema(s)) if !allows_nothing(s) => Some(ExtraProperties {
+                ty: self.type_for(
+                    s,
+                    &format!("{name}Extra"),
+                    &pointer::push(ptr, "additionalProperties"),
+                ),
+                ident: namer.claim_padded("additional_properties"),
+            }),
             _ => None,
         };
         TypeKind::Struct { fields, additional }
@@ -921,7 +933,7 @@ impl<'a> TypeSpace<'a> {
                 TypeKind::Struct { fields, additional } => {
                     fields.iter_mut().for_each(|f| f.ty.retain_known(&known));
                     if let Some(a) = additional {
-                        a.retain_known(&known);
+                        a.ty.retain_known(&known);
                     }
                 }
                 TypeKind::Union { variants, .. } => variants
@@ -1046,7 +1058,7 @@ impl<'a> TypeSpace<'a> {
                 let has = match &def.kind {
                     TypeKind::Struct { fields, additional } => {
                         fields.iter().any(|f| f.ty.has_float(&floats))
-                            || additional.as_ref().is_some_and(|a| a.has_float(&floats))
+                            || additional.as_ref().is_some_and(|a| a.ty.has_float(&floats))
                     }
                     TypeKind::Union { variants, .. } => variants
                         .iter()
@@ -1166,7 +1178,7 @@ pub fn nesting_depth(defs: &[TypeDef]) -> (usize, Option<&TypeDef>) {
             match &d.kind {
                 TypeKind::Struct { fields, additional } => {
                     fields.iter().for_each(|f| add(&f.ty));
-                    additional.iter().for_each(&mut add);
+                    additional.iter().for_each(|a| add(&a.ty));
                 }
                 TypeKind::Union { variants, .. } => {
                     variants.iter().filter_map(|v| v.ty.as_ref()).for_each(add)
