@@ -245,7 +245,7 @@ fn type_edges(d: &TypeDef) -> Vec<&str> {
                 out.extend(f.ty.all_named());
             }
             if let Some(t) = additional {
-                out.extend(t.all_named());
+                out.extend(t.ty.all_named());
             }
         }
         TypeKind::StringEnum { .. } => {}
