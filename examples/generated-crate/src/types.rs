@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// Where the pet is in the adoption process.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PetStatus {
     /// `available`
@@ -14,6 +15,7 @@ pub enum PetStatus {
     /// A value this client did not know when it was generated.
     Unknown(String),
 }
+#[cfg(feature = "pets")]
 impl PetStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -25,6 +27,7 @@ impl PetStatus {
         }
     }
 }
+#[cfg(feature = "pets")]
 impl From<&str> for PetStatus {
     fn from(s: &str) -> Self {
         match s {
@@ -35,8 +38,10 @@ impl From<&str> for PetStatus {
         }
     }
 }
+#[cfg(feature = "pets")]
 connectorkit::string_enum_impls!(PetStatus);
 /// The `NewPet` schema.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NewPet {
     /// The pet's name.
@@ -51,6 +56,7 @@ pub struct NewPet {
     #[serde(rename = "birthDate", skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<connectorkit::Date>,
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for NewPet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -63,6 +69,7 @@ impl<'de> serde::Deserialize<'de> for NewPet {
     }
 }
 /// The `PetOwner` schema.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PetOwner {
     /// `name`
@@ -72,6 +79,7 @@ pub struct PetOwner {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub friends: Option<Vec<Pet>>,
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for PetOwner {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -82,6 +90,7 @@ impl<'de> serde::Deserialize<'de> for PetOwner {
     }
 }
 /// The `Pet` schema.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Pet {
     /// The pet's name.
@@ -101,6 +110,7 @@ pub struct Pet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<PetOwner>,
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for Pet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -115,6 +125,7 @@ impl<'de> serde::Deserialize<'de> for Pet {
     }
 }
 /// The `Error` schema.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Error {
     /// `code`
@@ -122,6 +133,7 @@ pub struct Error {
     /// `message`
     pub message: String,
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for Error {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -132,11 +144,13 @@ impl<'de> serde::Deserialize<'de> for Error {
     }
 }
 /// The `ValidationError` schema.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ValidationError {
     /// `fields`
     pub fields: std::collections::BTreeMap<String, String>,
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -144,11 +158,13 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
     }
 }
 /// The `UploadDocumentsResponse` schema.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UploadDocumentsResponse {
     /// `count`
     pub count: i64,
 }
+#[cfg(feature = "pets")]
 impl<'de> serde::Deserialize<'de> for UploadDocumentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -156,6 +172,7 @@ impl<'de> serde::Deserialize<'de> for UploadDocumentsResponse {
     }
 }
 /// The `LoginBody` schema.
+#[cfg(feature = "login")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoginBody {
     /// `username`
@@ -163,6 +180,7 @@ pub struct LoginBody {
     /// `password`
     pub password: String,
 }
+#[cfg(feature = "login")]
 impl<'de> serde::Deserialize<'de> for LoginBody {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -173,6 +191,7 @@ impl<'de> serde::Deserialize<'de> for LoginBody {
     }
 }
 /// The `LoginResponse` schema.
+#[cfg(feature = "login")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LoginResponse {
     /// `session`
@@ -181,6 +200,7 @@ pub struct LoginResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
 }
+#[cfg(feature = "login")]
 impl<'de> serde::Deserialize<'de> for LoginResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut o = connectorkit::de::Object::<D::Error>::deserialize(d)?;
@@ -191,6 +211,7 @@ impl<'de> serde::Deserialize<'de> for LoginResponse {
     }
 }
 /// Optional parameters of [`Client::list_pets`](super::Client::list_pets).
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default)]
 pub struct ListPetsParams {
     /// `limit` (query).
@@ -207,12 +228,14 @@ pub struct ListPetsParams {
     pub x_request_id: Option<String>,
 }
 /// Optional parameters of [`Client::delete_pet`](super::Client::delete_pet).
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, Default)]
 pub struct DeletePetParams {
     /// `session` (cookie).
     pub session: Option<String>,
 }
 /// Error bodies of [`Client::create_pet`](super::Client::create_pet), by status.
+#[cfg(feature = "pets")]
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreatePetError {

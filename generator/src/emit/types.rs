@@ -184,8 +184,8 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
             );
             let de = struct_deserialize(&name, fields, extra_name.as_ref());
             quote! {
-                #cfg
                 #doc
+                #cfg
                 #derive
                 #rename_all
                 #complex
@@ -228,8 +228,8 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 }
             };
             quote! {
-                #cfg
                 #doc
+                #cfg
                 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #(#vs)*
@@ -298,8 +298,8 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 (derives(d), quote!())
             };
             quote! {
-                #cfg
                 #doc
+                #cfg
                 #derive
                 #tag_attr
                 #[allow(clippy::large_enum_variant)]
@@ -312,8 +312,8 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
         TypeKind::Alias(t) => {
             let aty = ty(t);
             quote! {
-                #cfg
                 #doc
+                #cfg
                 pub type #name = #aty;
             }
         }
@@ -321,8 +321,8 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
             let aty = ty(t);
             let derive = derives(d);
             quote! {
-                #cfg
                 #doc
+                #cfg
                 #derive
                 #[serde(transparent)]
                 pub struct #name(pub #aty);
@@ -363,8 +363,8 @@ fn params_struct(a: &Action, cfg: &TokenStream) -> TokenStream {
         .collect();
     let complex = allow_complex(&optional);
     quote! {
-        #cfg
         #[doc = #doc]
+        #cfg
         #[derive(Clone, Debug, Default)]
         #complex
         pub struct #name {
@@ -431,8 +431,8 @@ fn outcome_enums(a: &Action, cfg: &TokenStream) -> TokenStream {
             }
         });
         out.extend(quote! {
-            #cfg
             #[doc = #doc]
+            #cfg
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
             #complex
@@ -455,8 +455,8 @@ fn outcome_enums(a: &Action, cfg: &TokenStream) -> TokenStream {
             _ => None,
         });
         out.extend(quote! {
-            #cfg
             #[doc = #doc]
+            #cfg
             #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
             #complex
