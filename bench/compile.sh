@@ -9,8 +9,8 @@
 #     crate's sources are touched and it is checked again with incremental compilation off;
 #     wall time and peak RSS (the largest process, i.e. rustc on the crate);
 #   - generated lines (`.rs` files of the crate) per operation.
-# With connectorkit's per-tag features (when the generated crate has them), `FEATURE_<API>`
-# names one feature to check with `--no-default-features --features <it>` as well.
+# With connectorkit's module features (when the generated crate has them), one module is also
+# checked alone with `--no-default-features --features <it>`: `FEATURE_<API>`, or the largest.
 #
 # Prints a table and writes target/bench-compile/results.tsv. Not part of CI: a full run takes
 # about half an hour (GitHub's crates are the largest). Figures, never assertions.
@@ -110,9 +110,15 @@ for api in "${apis[@]}"; do
   # A workspace of its own: the crate is not a member of connectorkit's workspace.
   grep -q '^\[workspace\]' "$d/Cargo.toml" || printf '\n[workspace]\n' >>"$d/Cargo.toml"
   check_crate "$api" connectorkit "$d"
+  # One module's feature alone: `FEATURE_<API>` (e.g. FEATURE_GITHUB=repos), or the largest
+  # module (the largest `src/client/<module>.rs`).
   feature_var="FEATURE_${api^^}"
-  if [ -n "${!feature_var:-}" ]; then
-    check_crate "$api" connectorkit "$d" --no-default-features --features "${!feature_var}"
+  feature="${!feature_var:-}"
+  if [ -z "$feature" ] && [ -d "$d/src/client" ]; then
+    feature=$(ls -S "$d/src/client" | head -n 1 | sed 's/\.rs$//')
+  fi
+  if [ -n "$feature" ]; then
+    check_crate "$api" connectorkit "$d" --no-default-features --features "$feature"
   fi
 
   # openapi-generator (rust, reqwest). Its crate version is set: it copies the API's version,

@@ -8,6 +8,7 @@ pub mod types;
 /// providers, pagination and errors, without a second dependency to keep in step.
 pub use connectorkit;
 pub use client::Client;
+#[allow(unused_imports)]
 pub use types::*;
 /// The default base URL: `https://eu.petstore.example/v1`.
 pub const DEFAULT_BASE_URL: &str = "https://eu.petstore.example/v1";

@@ -90,8 +90,11 @@ pub fn sources(c: &Connector, source: &str) -> Result<Sources, String> {
     let root = root_items(c);
     let gating = gates::Gating::for_crate(c);
     let type_items = types::items(c, gating);
+    // With module features, a build of one module may have no type at all.
     let reexport = (!type_items.is_empty()).then(|| {
+        let allow = (gating == gates::Gating::Features).then(|| quote!(#[allow(unused_imports)]));
         quote!(
+            #allow
             pub use types::*;
         )
     });
