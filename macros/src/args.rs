@@ -4,7 +4,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitBool, LitStr, Token};
 
-const OPTIONS: &str = "module, client, tags, actions, internal, ref_root";
+const OPTIONS: &str = "module, client, tags, exclude_tags, actions, internal, ref_root";
 
 /// Parsed arguments, each kept with its span for error reporting.
 pub struct Args {
@@ -16,6 +16,8 @@ pub struct Args {
     pub client: Option<Ident>,
     /// `tags = ["a", "b"]`.
     pub tags: Vec<LitStr>,
+    /// `exclude_tags = ["a"]`.
+    pub exclude_tags: Vec<LitStr>,
     /// `actions = ["x"]`.
     pub actions: Vec<LitStr>,
     /// `internal = false`.
@@ -44,6 +46,7 @@ impl Parse for Args {
             module: None,
             client: None,
             tags: Vec::new(),
+            exclude_tags: Vec::new(),
             actions: Vec::new(),
             internal: None,
             ref_root: None,
@@ -67,6 +70,7 @@ impl Parse for Args {
                 "module" => args.module = Some(input.parse()?),
                 "client" => args.client = Some(input.parse()?),
                 "tags" => args.tags = strings(input)?,
+                "exclude_tags" => args.exclude_tags = strings(input)?,
                 "actions" => args.actions = strings(input)?,
                 "internal" => args.internal = Some(input.parse()?),
                 "ref_root" => args.ref_root = Some(input.parse()?),

@@ -31,6 +31,7 @@ pub fn expand(args: &Args) -> TokenStream {
     let path = base.join(args.path.value());
     let options = Options {
         tags: args.tags.iter().map(|t| t.value()).collect(),
+        exclude_tags: args.exclude_tags.iter().map(|t| t.value()).collect(),
         actions: args.actions.iter().map(|a| a.value()).collect(),
         internal: !matches!(&args.internal, Some(b) if !b.value),
     };

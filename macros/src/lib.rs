@@ -16,6 +16,7 @@ use proc_macro::TokenStream;
 ///     module = contoso,        // wrap the items in `pub mod contoso { … }`
 ///     client = Contoso,        // also name the client `Contoso`
 ///     tags = ["Orders"],       // only actions with one of these tags
+///     exclude_tags = ["Admin"], // and none with one of these
 ///     actions = ["GetOrder"],  // only these actions (operationId or method name)
 ///     internal = false,        // leave out `x-ms-visibility: internal` operations
 ///     ref_root = "connectors", // `$ref`s may read from here (default: the input's folder)

@@ -22,6 +22,7 @@ mod rate_limit;
 mod request;
 mod response;
 mod retry;
+pub mod ser;
 mod string_enum;
 pub mod triggers;
 mod types;

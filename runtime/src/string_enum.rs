@@ -90,6 +90,10 @@ macro_rules! string_enum {
 #[macro_export]
 macro_rules! string_enum_impls {
     ($name:ident) => {
+        $crate::string_enum_impls!($name, without_serialize);
+        $crate::string_enum_serialize!($name);
+    };
+    ($name:ident, without_serialize) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -112,15 +116,6 @@ macro_rules! string_enum_impls {
             }
         }
 
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(
                 d: D,
@@ -129,6 +124,24 @@ macro_rules! string_enum_impls {
                 ::std::result::Result::Ok(
                     <Self as ::std::convert::From<::std::string::String>>::from(s),
                 )
+            }
+        }
+    };
+}
+
+/// `Serialize` for a string enum: its wire value (see [`string_enum_impls!`], which
+/// includes it unless told `without_serialize`; a generated crate then adds it under its
+/// `serialize-all` feature).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! string_enum_serialize {
+    ($name:ident) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
     };

@@ -42,18 +42,15 @@ impl From<&str> for PetStatus {
 connectorkit::string_enum_impls!(PetStatus);
 /// The `NewPet` schema.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewPet {
     /// The pet's name.
     pub name: String,
     /// `tag`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `status`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
     /// `birthDate`
-    #[serde(rename = "birthDate", skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<connectorkit::Date>,
 }
 #[cfg(feature = "pets")]
@@ -68,15 +65,24 @@ impl<'de> serde::Deserialize<'de> for NewPet {
         })
     }
 }
+#[cfg(feature = "pets")]
+impl serde::Serialize for NewPet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("name", &self.name)?;
+        o.optional("tag", &self.tag)?;
+        o.optional("status", &self.status)?;
+        o.optional("birthDate", &self.birth_date)?;
+        o.end()
+    }
+}
 /// The `PetOwner` schema.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PetOwner {
     /// `name`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `friends`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub friends: Option<Vec<Pet>>,
 }
 #[cfg(feature = "pets")]
@@ -89,25 +95,31 @@ impl<'de> serde::Deserialize<'de> for PetOwner {
         })
     }
 }
+#[cfg(feature = "pets")]
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for PetOwner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.optional("name", &self.name)?;
+        o.optional("friends", &self.friends)?;
+        o.end()
+    }
+}
 /// The `Pet` schema.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pet {
     /// The pet's name.
     pub name: String,
     /// `tag`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// `status`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PetStatus>,
     /// `birthDate`
-    #[serde(rename = "birthDate", skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<connectorkit::Date>,
     /// `id`
     pub id: String,
     /// `owner`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<PetOwner>,
 }
 #[cfg(feature = "pets")]
@@ -124,9 +136,23 @@ impl<'de> serde::Deserialize<'de> for Pet {
         })
     }
 }
+#[cfg(feature = "pets")]
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("name", &self.name)?;
+        o.optional("tag", &self.tag)?;
+        o.optional("status", &self.status)?;
+        o.optional("birthDate", &self.birth_date)?;
+        o.field("id", &self.id)?;
+        o.optional("owner", &self.owner)?;
+        o.end()
+    }
+}
 /// The `Error` schema.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// `code`
     pub code: i32,
@@ -143,9 +169,19 @@ impl<'de> serde::Deserialize<'de> for Error {
         })
     }
 }
+#[cfg(feature = "pets")]
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("code", &self.code)?;
+        o.field("message", &self.message)?;
+        o.end()
+    }
+}
 /// The `ValidationError` schema.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidationError {
     /// `fields`
     pub fields: std::collections::BTreeMap<String, String>,
@@ -157,9 +193,18 @@ impl<'de> serde::Deserialize<'de> for ValidationError {
         Ok(Self { fields: o.field("fields")? })
     }
 }
+#[cfg(feature = "pets")]
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("fields", &self.fields)?;
+        o.end()
+    }
+}
 /// The `UploadDocumentsResponse` schema.
 #[cfg(feature = "pets")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadDocumentsResponse {
     /// `count`
     pub count: i64,
@@ -171,9 +216,18 @@ impl<'de> serde::Deserialize<'de> for UploadDocumentsResponse {
         Ok(Self { count: o.field("count")? })
     }
 }
+#[cfg(feature = "pets")]
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for UploadDocumentsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("count", &self.count)?;
+        o.end()
+    }
+}
 /// The `LoginBody` schema.
 #[cfg(feature = "login")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginBody {
     /// `username`
     pub username: String,
@@ -190,14 +244,22 @@ impl<'de> serde::Deserialize<'de> for LoginBody {
         })
     }
 }
+#[cfg(feature = "login")]
+impl serde::Serialize for LoginBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("username", &self.username)?;
+        o.field("password", &self.password)?;
+        o.end()
+    }
+}
 /// The `LoginResponse` schema.
 #[cfg(feature = "login")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoginResponse {
     /// `session`
     pub session: String,
     /// `expires_in`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
 }
 #[cfg(feature = "login")]
@@ -208,6 +270,16 @@ impl<'de> serde::Deserialize<'de> for LoginResponse {
             session: o.field("session")?,
             expires_in: o.field("expires_in")?,
         })
+    }
+}
+#[cfg(feature = "login")]
+#[cfg(feature = "serialize-all")]
+impl serde::Serialize for LoginResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut o = connectorkit::ser::Object::new(s)?;
+        o.field("session", &self.session)?;
+        o.optional("expires_in", &self.expires_in)?;
+        o.end()
     }
 }
 /// Optional parameters of [`Client::list_pets`](super::Client::list_pets).

@@ -171,6 +171,15 @@ impl Config {
         self
     }
 
+    /// Leaves out actions with one of these tags.
+    pub fn exclude_tags<S: Into<String>>(
+        &mut self,
+        tags: impl IntoIterator<Item = S>,
+    ) -> &mut Self {
+        self.options.exclude_tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+
     /// Keeps only these actions (by `operationId` or method name).
     pub fn actions<S: Into<String>>(&mut self, names: impl IntoIterator<Item = S>) -> &mut Self {
         self.options.actions = names.into_iter().map(Into::into).collect();

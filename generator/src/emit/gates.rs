@@ -12,6 +12,10 @@ use crate::model::{Action, Connector};
 /// as they are not part of any call. A hyphen keeps it apart from every module name.
 pub const UNUSED_SCHEMAS: &str = "all-schemas";
 
+/// The feature that adds `Serialize` to the types no request sends (to store or forward a
+/// response as JSON), in a crate with module features.
+pub const SERIALIZE_ALL: &str = "serialize-all";
+
 /// Whether items are gated: a crate (not a module body for `include!`, whose features would
 /// be the including crate's) whose actions fall into two modules or more.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,4 +72,13 @@ pub fn for_action(c: &Connector, gating: Gating, a: &Action) -> TokenStream {
         }
         _ => quote!(),
     }
+}
+
+/// The condition on a type's `Serialize`: `None` when it always has one (a request sends it,
+/// or the crate has no module features), else `feature = "serialize-all"`.
+pub fn serialize_if(c: &Connector, gating: Gating, name: &str) -> Option<TokenStream> {
+    (gating == Gating::Features && !c.modules.is_sent(name)).then(|| {
+        let f = SERIALIZE_ALL;
+        quote!(feature = #f)
+    })
 }

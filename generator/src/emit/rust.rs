@@ -74,30 +74,6 @@ pub fn arg_ty(t: &RustType) -> TokenStream {
     }
 }
 
-/// How serde's `rename_all = "camelCase"` would spell a field.
-pub fn serde_camel(field: &str) -> String {
-    let mut pascal = String::new();
-    let mut capitalize = true;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            pascal.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            pascal.push(ch);
-        }
-    }
-    match pascal.chars().next() {
-        Some(first) => format!(
-            "{}{}",
-            first.to_ascii_lowercase(),
-            &pascal[first.len_utf8()..]
-        ),
-        None => pascal,
-    }
-}
-
 /// How many generic containers deep a type is (`Vec<Vec<i64>>` is 2).
 pub fn depth(t: &RustType) -> usize {
     match t {

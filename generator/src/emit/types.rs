@@ -5,17 +5,20 @@ use quote::quote;
 
 use super::docs;
 use super::gates::{self, Gating};
-use super::rust::{allow_complex, ident, serde_camel, ty};
+use super::rust::{allow_complex, ident, ty};
 use crate::model::{
     names::bare, Action, Connector, Outcome, ResponseBody, RustType, TypeDef, TypeKind,
 };
 
 /// All type items: schema types, parameter structs and per-action response enums.
 pub fn items(c: &Connector, gating: Gating) -> TokenStream {
-    let defs = c
-        .types
-        .iter()
-        .map(|d| def(d, &gates::for_type(c, gating, &d.name)));
+    let defs = c.types.iter().map(|d| {
+        def(
+            d,
+            &gates::for_type(c, gating, &d.name),
+            gates::serialize_if(c, gating, &d.name).as_ref(),
+        )
+    });
     let params = c
         .actions
         .iter()
@@ -31,17 +34,61 @@ pub fn items(c: &Connector, gating: Gating) -> TokenStream {
     }
 }
 
-fn derives(d: &TypeDef) -> TokenStream {
+/// The derives of a type whose serde impls are derived too (tagged unions, newtypes), with
+/// `Serialize` under `serialize_if` when it has one.
+fn derives(d: &TypeDef, serialize_if: Option<&TokenStream>) -> TokenStream {
     let eq = d.eq.then(|| quote!(Eq,));
     let default = d.default.then(|| quote!(Default,));
-    quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)])
+    match serialize_if {
+        None => quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize, Deserialize)]),
+        Some(p) => quote! {
+            #[derive(Clone, Debug, #default PartialEq, #eq Deserialize)]
+            #[cfg_attr(#p, derive(Serialize))]
+        },
+    }
 }
 
-/// A struct's derives: `Deserialize` is implemented by [`struct_deserialize`] instead.
-fn struct_derives(d: &TypeDef) -> TokenStream {
+/// The derives of a type whose serde impls are written out (structs, untagged unions).
+fn plain_derives(d: &TypeDef) -> TokenStream {
     let eq = d.eq.then(|| quote!(Eq,));
     let default = d.default.then(|| quote!(Default,));
-    quote!(#[derive(Clone, Debug, #default PartialEq, #eq Serialize)])
+    quote!(#[derive(Clone, Debug, #default PartialEq, #eq)])
+}
+
+/// `Serialize` for a struct through `connectorkit::ser::Object`, one line per field, in field
+/// order: an optional field is left out when `None`, the extra properties come last.
+fn struct_serialize(
+    name: &proc_macro2::Ident,
+    fields: &[crate::model::Field],
+    extra: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let body = if fields.is_empty() && extra.is_none() {
+        quote!(connectorkit::ser::Object::new(s)?.end())
+    } else {
+        let writes = fields.iter().map(|f| {
+            let fname = ident(&f.ident);
+            let wire = &f.wire_name;
+            if f.optional {
+                quote!(o.optional(#wire, &self.#fname)?;)
+            } else {
+                quote!(o.field(#wire, &self.#fname)?;)
+            }
+        });
+        let rest = extra.map(|e| quote!(o.rest(&self.#e)?;));
+        quote! {
+            let mut o = connectorkit::ser::Object::new(s)?;
+            #(#writes)*
+            #rest
+            o.end()
+        }
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                #body
+            }
+        }
+    }
 }
 
 /// `Deserialize` for an untagged union: the value is read once, then each variant is tried in
@@ -120,46 +167,21 @@ fn struct_deserialize(
     }
 }
 
-/// A type's items, each with `cfg` (empty when ungated).
-fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
+/// A type's items, each with `cfg` (empty when ungated); `Serialize` only when
+/// `serialize_if` holds (always when `None`).
+fn def(d: &TypeDef, cfg: &TokenStream, serialize_if: Option<&TokenStream>) -> TokenStream {
     let name = ident(&d.name);
     let fallback = format!("The `{}` schema.", d.name);
     let doc = docs::attrs_or(d.doc.as_deref(), &fallback);
     match &d.kind {
         TypeKind::Struct { fields, additional } => {
-            let camel_hits = fields
-                .iter()
-                .filter(|f| {
-                    serde_camel(bare(&f.ident)) == f.wire_name && bare(&f.ident) != f.wire_name
-                })
-                .count();
-            let use_camel = camel_hits * 2 > fields.len();
-            let rename_all = use_camel.then(|| quote!(#[serde(rename_all = "camelCase")]));
             let fields_tokens = fields.iter().map(|f| {
                 let fname = ident(&f.ident);
                 let fty = ty(&f.ty);
                 let fdoc_fallback = format!("`{}`", f.wire_name);
                 let fdoc = docs::attrs_or(f.doc.as_deref(), &fdoc_fallback);
-                let spelled = if use_camel {
-                    serde_camel(bare(&f.ident))
-                } else {
-                    bare(&f.ident).to_string()
-                };
-                let rename = (spelled != f.wire_name).then(|| {
-                    let w = &f.wire_name;
-                    quote!(rename = #w,)
-                });
-                let skip = f
-                    .optional
-                    .then(|| quote!(skip_serializing_if = "Option::is_none",));
-                let attr = if rename.is_some() || skip.is_some() {
-                    quote!(#[serde(#rename #skip)])
-                } else {
-                    quote!()
-                };
                 quote! {
                     #fdoc
-                    #attr
                     pub #fname: #fty,
                 }
             });
@@ -171,11 +193,10 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                     let aty = ty(&a.ty);
                     quote! {
                         /// Properties not listed above.
-                        #[serde(flatten)]
                         pub #fname: std::collections::BTreeMap<String, #aty>,
                     }
                 });
-            let derive = struct_derives(d);
+            let derive = plain_derives(d);
             let complex = allow_complex(
                 fields
                     .iter()
@@ -183,11 +204,12 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                     .chain(additional.as_ref().map(|a| &a.ty)),
             );
             let de = struct_deserialize(&name, fields, extra_name.as_ref());
+            let ser = struct_serialize(&name, fields, extra_name.as_ref());
+            let ser_cfg = serialize_if.map(|p| quote!(#[cfg(#p)]));
             quote! {
                 #doc
                 #cfg
                 #derive
-                #rename_all
                 #complex
                 pub struct #name {
                     #(#fields_tokens)*
@@ -195,6 +217,9 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 }
                 #cfg
                 #de
+                #cfg
+                #ser_cfg
+                #ser
             }
         }
         TypeKind::StringEnum { variants } => {
@@ -227,6 +252,15 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                     }
                 }
             };
+            let impls = match serialize_if {
+                None => quote!(connectorkit::string_enum_impls!(#name);),
+                Some(p) => quote! {
+                    connectorkit::string_enum_impls!(#name, without_serialize);
+                    #cfg
+                    #[cfg(#p)]
+                    connectorkit::string_enum_serialize!(#name);
+                },
+            };
             quote! {
                 #doc
                 #cfg
@@ -256,7 +290,7 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
                 }
 
                 #cfg
-                connectorkit::string_enum_impls!(#name);
+                #impls
             }
         }
         TypeKind::Union {
@@ -267,7 +301,11 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
             let tag_attr = match (tag, content) {
                 (Some(t), Some(c)) => quote!(#[serde(tag = #t, content = #c)]),
                 (Some(t), None) => quote!(#[serde(tag = #t)]),
-                (None, _) => quote!(#[serde(untagged)]),
+                // Only a derived `Serialize` reads it (`Deserialize` is written out).
+                (None, _) => match serialize_if {
+                    None => quote!(#[serde(untagged)]),
+                    Some(p) => quote!(#[cfg_attr(#p, serde(untagged))]),
+                },
             };
             let vs = variants.iter().map(|v| {
                 let vi = ident(&v.ident);
@@ -293,9 +331,14 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
             });
             let (derive, de) = if tag.is_none() {
                 let de = untagged_deserialize(&name, variants);
-                (struct_derives(d), quote!(#cfg #de))
+                let plain = plain_derives(d);
+                let derive = match serialize_if {
+                    None => quote!(#plain #[derive(Serialize)]),
+                    Some(p) => quote!(#plain #[cfg_attr(#p, derive(Serialize))]),
+                };
+                (derive, quote!(#cfg #de))
             } else {
-                (derives(d), quote!())
+                (derives(d, serialize_if), quote!())
             };
             quote! {
                 #doc
@@ -319,7 +362,7 @@ fn def(d: &TypeDef, cfg: &TokenStream) -> TokenStream {
         }
         TypeKind::Newtype(t) => {
             let aty = ty(t);
-            let derive = derives(d);
+            let derive = derives(d, serialize_if);
             quote! {
                 #doc
                 #cfg

@@ -12,7 +12,7 @@
 //! With fewer than two modules there is nothing to choose between, and a crate has no
 //! module features.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::names::{snake_ident, Namer};
 use super::{Action, BodyKind, Connector, Outcome, ResponseBody, RustType, TypeDef, TypeKind};
@@ -82,12 +82,21 @@ pub struct Modules {
     pub list: Vec<Module>,
     /// For each named type that not every build needs, the modules that need it.
     needs: HashMap<String, Need>,
+    /// The types a request sends (a parameter's or a body's, and what they hold): the ones
+    /// that need `Serialize`.
+    sent: HashSet<String>,
 }
 
 impl Modules {
     /// True when the crate has module features (two modules or more).
     pub fn gated(&self) -> bool {
         self.list.len() > 1
+    }
+
+    /// True when a request sends values of the type (see [`Modules::sent`]); types that are
+    /// only received need no `Serialize`.
+    pub fn is_sent(&self, type_name: &str) -> bool {
+        self.sent.contains(type_name)
     }
 
     /// True when some type is needed by no action.
@@ -158,7 +167,7 @@ pub fn assign(c: &mut Connector, doc: &serde_json::Value) {
     }
     c.modules = Modules {
         list,
-        needs: HashMap::new(),
+        ..Modules::default()
     };
     recompute(c);
 }
@@ -192,7 +201,8 @@ pub fn recompute(c: &mut Connector) {
         .filter_map(|p| p.choice.as_deref())
         .collect();
     let needs = type_needs(&c.types, &c.actions, &connection, list.len());
-    c.modules = Modules { list, needs };
+    let sent = sent_types(&c.types, &c.actions);
+    c.modules = Modules { list, needs, sent };
 }
 
 /// A module name for a label: snake_case, a plain identifier (no `r#`: it is a file and a
@@ -323,6 +333,30 @@ fn type_needs(
         needs.insert(t.name.clone(), need);
     }
     needs
+}
+
+/// The named types requests send: those of parameters and bodies, and their closure.
+fn sent_types(types: &[TypeDef], actions: &[Action]) -> HashSet<String> {
+    let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut stack: Vec<&str> = Vec::new();
+    for a in actions {
+        for p in &a.params {
+            stack.extend(p.ty.all_named());
+        }
+        if let Some(BodyKind::Json(t) | BodyKind::Form(t)) = a.body.as_ref().map(|b| &b.kind) {
+            stack.extend(t.all_named());
+        }
+    }
+    let mut sent = HashSet::new();
+    while let Some(name) = stack.pop() {
+        if !sent.insert(name.to_string()) {
+            continue;
+        }
+        if let Some(t) = by_name.get(name) {
+            stack.extend(type_edges(t));
+        }
+    }
+    sent
 }
 
 /// Keeps only the types some action needs (the closure of the kept actions' types), for a
