@@ -16,6 +16,8 @@ root="$PWD"
 corpus_root="${CORPUS:-../shared/corpus}"
 corpus="$corpus_root/openapi"
 out="${OUT:-target/conformance-prism}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
 pp_count="${PP_COUNT:-50}"
 prism="$root/.ci/node_modules/.bin/prism"
 bash .ci/setup.sh
@@ -85,7 +87,7 @@ echo "generated ${#members[@]} of ${#inputs[@]} definitions with --conformance i
 
 # Every program in one target dir; a crate that does not compile is reported, not fatal.
 (cd "$out" && CARGO_TARGET_DIR="$PWD/target" cargo build --workspace --examples --keep-going -q \
-  >"$root/$out/results/build.log" 2>&1) || echo "some conformance programs did not compile (see $out/results/build.log)"
+  >"$out/results/build.log" 2>&1) || echo "some conformance programs did not compile (see $out/results/build.log)"
 t2=$(date +%s)
 echo "built the conformance programs in $((t2 - t1))s"
 

@@ -105,7 +105,20 @@ fs.writeFileSync(
 );
 const fresh = failures.filter((f) => !baseline.has(`${f.def}\t${f.action}\t${f.kind}`));
 const seen = new Set(failures.map((f) => `${f.def}\t${f.action}\t${f.kind}`));
-const fixed = [...baseline.keys()].filter((k) => !seen.has(k));
+// A baseline entry of a definition this run did not include (ONLY, or a scope that left it
+// out) says nothing: it is neither fixed nor failing.
+const ran = new Set(
+  read(path.join(out, "definitions.tsv"))
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => l.split("\t")[1]),
+);
+const fixed = [...baseline.keys()].filter((k) => !seen.has(k) && ran.has(k.split("\t")[0]));
+const notRun = [...baseline.keys()].filter((k) => !ran.has(k.split("\t")[0]));
+if (notRun.length) {
+  const defs = new Set(notRun.map((k) => k.split("\t")[0]));
+  console.log(`baseline entries of definitions this run left out (kept): ${notRun.length}, of ${defs.size} definition(s)`);
+}
 console.log(`failures: ${failures.length} (${failures.length - fresh.length} known in the baseline, ${fresh.length} new); all in ${path.join(out, "failures.tsv")}`);
 if (fixed.length) {
   console.log(`baseline entries no longer failing (remove them): ${fixed.length}`);

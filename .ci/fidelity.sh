@@ -24,11 +24,13 @@
 # FIDELITY_SCOPE=ci (what .ci/run uses) keeps the run within CI's time: only the
 # definitions Prism runs on (every OpenAPI/Swagger definition and the first $PP_COUNT Power
 # Platform connectors), and of those only the ones whose generated source is at most
-# $MAX_LINES (default 15000) lines. The definitions left out are printed, every run: the
-# debug build of both programs of a 20k–130k-line crate (GitHub, Stripe, DigitalOcean,
+# $MAX_LINES (default 20000) lines. The definitions left out are printed, every run: the
+# debug build of both programs of a 20k–180k-line crate (GitHub, Stripe, DigitalOcean,
 # Kubernetes, Jira, Box, Discord, Xero, Azure ML, Impexium) takes minutes each, and the
-# whole corpus did not build within an hour on CI's 2 cores. FIDELITY_SCOPE=all (the
-# default by hand) runs every visible definition.
+# whole corpus did not build within an hour on CI's 2 cores. The limit was 15000 while
+# structs derived their serde impls; written out through connectorkit::de/ser they take
+# more lines (Easyvista from under 15k to 18.5k) and less compile time, and 20000 keeps the same
+# definitions in. FIDELITY_SCOPE=all (the default by hand) runs every visible definition.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -37,7 +39,7 @@ corpus="$corpus_root/openapi"
 out="${OUT:-target/fidelity}"
 pp_count="${PP_COUNT:-50}"
 scope="${FIDELITY_SCOPE:-all}"
-max_lines="${MAX_LINES:-15000}"
+max_lines="${MAX_LINES:-20000}"
 left_out=()
 prism="$root/.ci/node_modules/.bin/prism"
 bash .ci/setup.sh >/dev/null
@@ -114,7 +116,7 @@ for f in "${inputs[@]}"; do
       "${conformance[@]}" --roundtrip-harness "${ref_root[@]}" >"$log" 2>&1 || true
   fi
   if [ "$scope" = ci ]; then
-    lines=$( (cat "$out/.one"/src/*.rs 2>/dev/null || true) | wc -l)
+    lines=$( (find "$out/.one/src" -name '*.rs' -exec cat {} + 2>/dev/null || true) | wc -l)
     if [ -z "$prism_it" ] || [ "$lines" -gt "$max_lines" ]; then
       [ -z "$prism_it" ] || left_out+=("$rel ($lines lines)")
       rm -rf "$out/.one"
