@@ -22,7 +22,7 @@ status=0
 t1=$(date +%s)
 crates=$(find "$out" -mindepth 2 -maxdepth 2 -name Cargo.toml | wc -l)
 requests=$(node .ci/postman-requests.mjs "${files[@]}" | awk -F'\t' '{s += $1} END {print s}')
-methods=$(cat "$out"/*/src/client.rs | grep -c 'pub async fn ' || true)
+methods=$(find "$out" -path "$out/target" -prune -o -path "*/src/client*" -name "*.rs" -print0 | xargs -0 cat | grep -c 'pub async fn ' || true)
 dropped=$(grep -c 'is dropped' "$log" || true)
 echo "collections: ${#files[@]}; crates generated: $crates (exit $status) in $((t1 - t0))s"
 echo "requests: $requests; generated methods: $methods; dropped requests: $dropped"
