@@ -38,7 +38,12 @@ fn is_filler(segment: &str) -> bool {
     let version = s.strip_prefix('v').is_some_and(|rest| {
         !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
     });
+    // A date or number (`/2015-03-31/functions`): a version too.
+    let dated = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == '.');
     version
+        || dated
         || s.is_empty()
         || s.starts_with('{')
         || s.starts_with(':')
@@ -137,11 +142,10 @@ pub fn assign(c: &mut Connector, doc: &serde_json::Value) {
         let (label, tag) = match a.tags.first() {
             Some(t) => (t.clone(), true),
             None => {
-                let segment = a
-                    .path
-                    .split('/')
-                    .find(|s| !is_filler(s))
-                    .unwrap_or_default();
+                // A path's fragment or query (`/#X-Amz-Target=…`, `/?action=…`) is not a
+                // segment: it names the operation, not a group.
+                let path = a.path.split(['#', '?']).next().unwrap_or_default();
+                let segment = path.split('/').find(|s| !is_filler(s)).unwrap_or_default();
                 (format!("/{segment}"), false)
             }
         };
@@ -377,6 +381,7 @@ mod tests {
         assert!(is_filler("v2.0"));
         assert!(is_filler("{id}"));
         assert!(is_filler("api"));
+        assert!(is_filler("2015-03-31"));
         assert!(!is_filler("charges"));
         assert!(!is_filler("vendors"));
     }
