@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::names::{snake_ident, Namer};
-use super::{Action, BodyKind, Connector, Outcome, ResponseBody, RustType, TypeDef, TypeKind};
+use super::{Action, BodyKind, Connector, Outcome, ResponseBody, RustType, TypeDef};
 
 /// Names a module cannot have: the crate's own files and features, and what its code uses.
 const RESERVED: &[&str] = &[
@@ -250,31 +250,6 @@ fn action_roots(a: &Action) -> Vec<&str> {
     out.into_iter().flat_map(RustType::all_named).collect()
 }
 
-/// The named types a type mentions directly.
-fn type_edges(d: &TypeDef) -> Vec<&str> {
-    let mut out: Vec<&str> = Vec::new();
-    match &d.kind {
-        TypeKind::Struct { fields, additional } => {
-            for f in fields {
-                out.extend(f.ty.all_named());
-            }
-            if let Some(t) = additional {
-                out.extend(t.ty.all_named());
-            }
-        }
-        TypeKind::StringEnum { .. } => {}
-        TypeKind::Union { variants, .. } => {
-            for v in variants {
-                if let Some(t) = &v.ty {
-                    out.extend(t.all_named());
-                }
-            }
-        }
-        TypeKind::Alias(t) | TypeKind::Newtype(t) => out.extend(t.all_named()),
-    }
-    out
-}
-
 /// Each type's need: the closure of the types each module's actions mention, one graph
 /// walk per module (linear in the types' size per module).
 fn type_needs(
@@ -283,20 +258,7 @@ fn type_needs(
     outside: &[&str],
     modules: usize,
 ) -> HashMap<String, Need> {
-    let index: HashMap<&str, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
-        .collect();
-    let edges: Vec<Vec<usize>> = types
-        .iter()
-        .map(|t| {
-            type_edges(t)
-                .into_iter()
-                .filter_map(|n| index.get(n).copied())
-                .collect()
-        })
-        .collect();
+    let (index, edges) = super::types::type_graph(types);
     // Roots per group: `modules` = outside every module (webhooks).
     let mut roots: Vec<Vec<usize>> = vec![Vec::new(); modules + 1];
     roots[modules].extend(outside.iter().filter_map(|n| index.get(n).copied()));
@@ -357,7 +319,7 @@ fn sent_types(types: &[TypeDef], actions: &[Action]) -> HashSet<String> {
             continue;
         }
         if let Some(t) = by_name.get(name) {
-            stack.extend(type_edges(t));
+            stack.extend(t.named_refs());
         }
     }
     sent

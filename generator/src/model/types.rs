@@ -1155,40 +1155,52 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
-/// How many named types deep the longest chain of containment goes (through any container:
-/// rustc's drop check follows `Box`, `Vec` and `Option` alike), counting a cycle once; and
-/// the type at its top. rustc gives up past its `recursion_limit` (128 by default).
-pub fn nesting_depth(defs: &[TypeDef]) -> (usize, Option<&TypeDef>) {
+impl TypeDef {
+    /// Every named type this type mentions directly (fields, extra properties, variants,
+    /// the aliased or wrapped type).
+    pub(crate) fn named_refs(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        match &self.kind {
+            TypeKind::Struct { fields, additional } => {
+                fields.iter().for_each(|f| out.extend(f.ty.all_named()));
+                additional.iter().for_each(|a| out.extend(a.ty.all_named()));
+            }
+            TypeKind::Union { variants, .. } => variants
+                .iter()
+                .filter_map(|v| v.ty.as_ref())
+                .for_each(|t| out.extend(t.all_named())),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => out.extend(t.all_named()),
+            TypeKind::StringEnum { .. } => {}
+        }
+        out
+    }
+}
+
+/// The graph of the types: each name's index, and for each type the indexes of the named
+/// types it mentions directly (names not among `defs` left out).
+pub(crate) fn type_graph(defs: &[TypeDef]) -> (HashMap<&str, usize>, Vec<Vec<usize>>) {
     let index: HashMap<&str, usize> = defs
         .iter()
         .enumerate()
         .map(|(i, d)| (d.name.as_str(), i))
         .collect();
-    let edges: Vec<Vec<usize>> = defs
+    let edges = defs
         .iter()
         .map(|d| {
-            let mut out: Vec<usize> = Vec::new();
-            let mut add = |t: &RustType| {
-                out.extend(
-                    t.all_named()
-                        .into_iter()
-                        .filter_map(|n| index.get(n).copied()),
-                )
-            };
-            match &d.kind {
-                TypeKind::Struct { fields, additional } => {
-                    fields.iter().for_each(|f| add(&f.ty));
-                    additional.iter().for_each(|a| add(&a.ty));
-                }
-                TypeKind::Union { variants, .. } => {
-                    variants.iter().filter_map(|v| v.ty.as_ref()).for_each(add)
-                }
-                TypeKind::Alias(t) | TypeKind::Newtype(t) => add(t),
-                TypeKind::StringEnum { .. } => {}
-            }
-            out
+            d.named_refs()
+                .into_iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect()
         })
         .collect();
+    (index, edges)
+}
+
+/// How many named types deep the longest chain of containment goes (through any container:
+/// rustc's drop check follows `Box`, `Vec` and `Option` alike), counting a cycle once; and
+/// the type at its top. rustc gives up past its `recursion_limit` (128 by default).
+pub fn nesting_depth(defs: &[TypeDef]) -> (usize, Option<&TypeDef>) {
+    let (_, edges) = type_graph(defs);
     let comp = tarjan(&edges);
     let comps = comp.iter().max().map_or(0, |m| m + 1);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); comps];
