@@ -76,6 +76,17 @@ impl fmt::Debug for ResponseParts {
     }
 }
 
+/// A response given by [`Hook::answer`].
+#[derive(Clone, Debug, Default)]
+pub struct Answer {
+    /// The status.
+    pub status: u16,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+}
+
 /// Observes or alters requests and responses; set with [`crate::ClientBuilder::hook`]
 /// (several hooks run in the order added). Both methods do nothing by default.
 pub trait Hook: Send + Sync {
@@ -86,5 +97,14 @@ pub trait Hook: Send + Sync {
     /// Called after each attempt's response is read, before it is retried or decoded.
     fn on_response(&self, response: &mut ResponseParts) {
         let _ = response;
+    }
+
+    /// Answers an attempt instead of the network: a stub, a recorded response, a dry run.
+    /// Called after every hook's [`Hook::on_request`]; the first hook that answers wins and
+    /// nothing is sent. The answer is then read like a response from the server (retried,
+    /// decoded), without [`Hook::on_response`].
+    fn answer(&self, request: &RequestParts) -> Option<Answer> {
+        let _ = request;
+        None
     }
 }

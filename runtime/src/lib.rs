@@ -36,7 +36,7 @@ pub use client::{
     DEFAULT_MIN_POLL_INTERVAL, MAX_ATTEMPTS, MAX_DURATION,
 };
 pub use error::{ApiError, Error};
-pub use hook::{Hook, RequestParts, ResponseParts};
+pub use hook::{Answer, Hook, RequestParts, ResponseParts};
 pub use multipart::Multipart;
 pub use oauth::{
     AuthorizationCodeFlow, ClientCredentialsProvider, MemoryTokenStore, OAuthSettings,

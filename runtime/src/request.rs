@@ -827,6 +827,9 @@ impl Wire<'_> {
             for h in &inner.hooks {
                 h.on_request(&mut parts);
             }
+            if let Some(a) = inner.hooks.iter().find_map(|h| h.answer(&parts)) {
+                return Ok(Response::new(a.status, a.headers, a.body));
+            }
             headers = parts.headers;
             let body = match (multipart, parts.body) {
                 (Some(m), _) => Body::Multipart(m),

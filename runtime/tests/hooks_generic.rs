@@ -326,3 +326,56 @@ async fn oauth2generic_templates_drive_authorize_exchange_and_refresh() {
         "{dbg}"
     );
 }
+
+/// Answers `/stub/…` itself; everything else goes to the server.
+struct Stub;
+
+impl Hook for Stub {
+    fn answer(&self, r: &RequestParts) -> Option<connectorkit::Answer> {
+        if !r.url.path().starts_with("/stub/") {
+            return None;
+        }
+        let mut headers = connectorkit::http::HeaderMap::new();
+        headers.insert("content-type", "application/json".parse().unwrap());
+        let seen = format!(
+            r#"{{"path": "{}", "auth": "{}"}}"#,
+            r.url.path(),
+            r.headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+        );
+        Some(connectorkit::Answer {
+            status: 201,
+            headers,
+            body: seen.into(),
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_hook_may_answer_instead_of_the_network() {
+    let (base, log) = start().await;
+    let c = Client::builder(&base)
+        .credential("bearer", Credential::bearer("stub-token-33"))
+        .hook(Stub)
+        .build()
+        .unwrap();
+    let r = c
+        .request(Method::GET, "/stub/{id}")
+        .path("id", &"a b")
+        .security(&[&["bearer"]])
+        .send::<()>()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let seen: serde_json::Value = r.json::<_, ()>().unwrap();
+    assert_eq!(
+        seen,
+        serde_json::json!({"path": "/stub/a%20b", "auth": "Bearer stub-token-33"})
+    );
+    assert_eq!(log.calls.load(Ordering::SeqCst), 0, "nothing was sent");
+    let r = c.request(Method::GET, "/real").send::<()>().await.unwrap();
+    assert_eq!(r.text::<()>().unwrap(), "ok 1");
+    assert_eq!(log.calls.load(Ordering::SeqCst), 1);
+}

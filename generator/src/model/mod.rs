@@ -4,7 +4,7 @@
 
 mod actions;
 mod auth;
-mod checks;
+pub mod checks;
 mod extensions;
 mod helpers;
 pub mod modules;
@@ -15,6 +15,7 @@ pub mod samples;
 mod servers;
 mod types;
 pub mod typing;
+pub mod values;
 
 pub use types::{ExtraProperties, Field, RustType, TypeDef, TypeKind, Variant};
 

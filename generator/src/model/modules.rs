@@ -1,6 +1,7 @@
 //! Modules: the groups a client's actions fall into, and which of them need each type.
 //!
-//! An action belongs to the module of its first tag (Postman folders are tags too), or, when
+//! An action belongs to the module of its first tag (Postman folders are tags too: a nested
+//! folder's requests are in its top folder's module), or, when
 //! it has none, of its path's first segment that says something (`/v1/charges/{id}` →
 //! `charges`). In a generated crate each module is a source file (`src/client/<module>.rs`)
 //! and a cargo feature of the same name, so that a user compiles only the parts of a large
@@ -130,6 +131,20 @@ pub fn assign(c: &mut Connector, doc: &serde_json::Value) {
             ))
         })
         .collect();
+    // A Postman request in a nested folder (tag `A / B`) belongs to its top folder (`A`):
+    // the normalizer lists each tag's folders.
+    let top_folder: HashMap<&str, &str> = doc
+        .get("tags")
+        .and_then(|t| t.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            Some((
+                t.get("name")?.as_str()?,
+                t.get("x-connectorkit-folders")?.get(0)?.as_str()?,
+            ))
+        })
+        .collect();
     // Grouped by the snake_case form of the label: `Repos` and `repos` are one module.
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut namer = Namer::with_reserved(RESERVED);
@@ -140,7 +155,13 @@ pub fn assign(c: &mut Connector, doc: &serde_json::Value) {
             continue;
         }
         let (label, tag) = match a.tags.first() {
-            Some(t) => (t.clone(), true),
+            Some(t) => (
+                top_folder
+                    .get(t.as_str())
+                    .map_or(t.as_str(), |f| *f)
+                    .to_string(),
+                true,
+            ),
             None => {
                 // A path's fragment or query (`/#X-Amz-Target=…`, `/?action=…`) is not a
                 // segment: it names the operation, not a group.

@@ -286,7 +286,8 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
     let mut schemes = Schemes::default();
     let mut comps = Components::default();
     let mut paths: Map<String, Value> = Map::new();
-    let mut tags: Vec<(String, Option<String>)> = Vec::new();
+    // Each tag with its folders (a nested folder's tag is `A / B`).
+    let mut tags: Vec<(String, Vec<String>)> = Vec::new();
     let mut unsupported: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     let mut scripts_seen: BTreeSet<String> = BTreeSet::new();
     let default_base = servers.first().map(|(b, _)| b.clone());
@@ -299,7 +300,10 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
         if !flat.folders.is_empty() {
             let tag = flat.folders.join(" / ");
             if !tags.iter().any(|(t, _)| t == &tag) {
-                tags.push((tag.clone(), None));
+                tags.push((
+                    tag.clone(),
+                    flat.folders.iter().map(|f| f.to_string()).collect(),
+                ));
             }
             op.insert("tags".into(), json!([tag]));
         }
@@ -593,10 +597,14 @@ pub(crate) fn document(c: &Collection, cx: &mut Cx) -> Value {
             "tags".into(),
             Value::Array(
                 tags.into_iter()
-                    .map(|(t, _)| {
+                    .map(|(t, folders)| {
                         let mut v = json!({"name": t});
                         if let Some(d) = folder_docs.get(&t) {
                             v["description"] = json!(d);
+                        }
+                        // A nested folder's actions belong to its top folder's module.
+                        if folders.len() > 1 {
+                            v["x-connectorkit-folders"] = json!(folders);
                         }
                         v
                     })

@@ -1,0 +1,467 @@
+//! `connectorkit call` against servers on 127.0.0.1: what the server received (method,
+//! path and query, headers, body) for API key (header and query), basic, bearer and OAuth
+//! 2.0 client credentials, parameters of every location and style, JSON, form and byte
+//! bodies; the exit status for a matching body, a body that does not match its schema, an
+//! error status and bad arguments (with "did you mean"); a dry run sends nothing and prints
+//! no secret.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// One request as the server read it.
+#[derive(Debug)]
+struct Received {
+    /// `GET /v1/pets?limit=3`
+    line: String,
+    /// Lower-case names.
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A server that answers each request with the next of `replies` (status, JSON body) and
+/// reports what it read. Each connection is read with a deadline.
+fn serve(replies: Vec<(u16, &'static str)>) -> (String, Receiver<Received>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for (status, body) in replies {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                let h = h.trim_end();
+                if h.is_empty() {
+                    break;
+                }
+                let (n, v) = h.split_once(':').unwrap();
+                headers.push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+            let len: usize = headers
+                .iter()
+                .find(|(n, _)| n == "content-length")
+                .map(|(_, v)| v.parse().unwrap())
+                .unwrap_or(0);
+            let mut buf = vec![0; len];
+            reader.read_exact(&mut buf).unwrap();
+            let mut out = stream;
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = out.write_all(head.as_bytes());
+            let _ = out.write_all(body.as_bytes());
+            let _ = tx.send(Received {
+                line: line.trim_end().to_string(),
+                headers,
+                body: String::from_utf8_lossy(&buf).into_owned(),
+            });
+        }
+    });
+    (format!("http://{addr}/v1"), rx)
+}
+
+fn call(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_connectorkit"));
+    cmd.arg("call")
+        .arg("examples/petstore/petstore.yaml")
+        .args(args)
+        .current_dir(root());
+    for var in [
+        "CONNECTORKIT_API_KEY",
+        "CONNECTORKIT_BEARER_TOKEN",
+        "CONNECTORKIT_BASIC",
+        "CONNECTORKIT_CLIENT_ID",
+        "CONNECTORKIT_CLIENT_SECRET",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn received(rx: &Receiver<Received>) -> Received {
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("the server received a request")
+}
+
+const PET: &str = r#"{"id": "7", "name": "Rex", "status": "available"}"#;
+
+#[test]
+fn an_api_key_header_a_json_body_and_a_matching_response() {
+    let (base, rx) = serve(vec![(201, PET)]);
+    let o = call(
+        &[
+            "create_pet",
+            "--base-url",
+            &base,
+            "--body",
+            r#"{"name": "Rex", "status": "available"}"#,
+        ],
+        &[("CONNECTORKIT_API_KEY", "key-from-env-41")],
+    );
+    let (out, err) = (text(&o.stdout), text(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let r = received(&rx);
+    assert_eq!(r.line, "POST /v1/pets HTTP/1.1");
+    assert_eq!(r.header("x-api-key"), Some("key-from-env-41"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"name": "Rex", "status": "available"})
+    );
+    // The body on stdout, pretty; the status and the schema check on stderr.
+    let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(got["name"], "Rex");
+    assert!(out.contains("\n  \"id\": \"7\""), "{out}");
+    assert!(err.starts_with("HTTP 201 Created"), "{err}");
+    assert!(
+        err.contains("matches the documented schema of status 201"),
+        "{err}"
+    );
+    assert!(!err.contains("key-from-env-41") && !out.contains("key-from-env-41"));
+}
+
+#[test]
+fn parameters_of_every_location_and_style() {
+    let (base, rx) = serve(vec![(200, "[]")]);
+    let o = call(
+        &[
+            "listPets",
+            "--base-url",
+            &base,
+            "-p",
+            "limit=3",
+            "-p",
+            "tags=a b,c",
+            "-p",
+            "tags=d",
+            "-p",
+            "status=pending",
+            "-p",
+            "X-Request-Id=req-9",
+            "--api-key",
+            "k",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = received(&rx);
+    // `tags` is form with explode: false: one comma-separated value (form-urlencoded by
+    // the runtime, as a generated client sends it).
+    assert_eq!(
+        r.line,
+        "GET /v1/pets?limit=3&tags=a+b%2Cc%2Cd&status=pending HTTP/1.1"
+    );
+    assert_eq!(r.header("x-request-id"), Some("req-9"));
+}
+
+#[test]
+fn bearer_basic_and_query_keys_go_where_the_definition_says() {
+    let (base, rx) = serve(vec![(200, PET), (204, ""), (200, r#""stored""#)]);
+    let o = call(
+        &["get_pet", "--base-url", &base, "-p", "petId=a/b"],
+        &[("CONNECTORKIT_BEARER_TOKEN", "bearer-43")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = received(&rx);
+    assert_eq!(r.line, "GET /v1/pets/a%2Fb HTTP/1.1");
+    assert_eq!(r.header("authorization"), Some("Bearer bearer-43"));
+
+    let o = call(
+        &[
+            "delete_pet",
+            "--base-url",
+            &base,
+            "-p",
+            "petId=7",
+            "-p",
+            "session=s1",
+            "--basic",
+            "ann:pw 44",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = received(&rx);
+    assert_eq!(r.line, "DELETE /v1/pets/7 HTTP/1.1");
+    // base64("ann:pw 44")
+    assert_eq!(r.header("authorization"), Some("Basic YW5uOnB3IDQ0"));
+    assert_eq!(r.header("cookie"), Some("session=s1"));
+
+    let o = call(
+        &[
+            "upload_photo",
+            "--base-url",
+            &base,
+            "-p",
+            "petId=7",
+            "--body",
+            "PNGDATA",
+            "--auth",
+            "api_key_query=q-45",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = received(&rx);
+    assert_eq!(r.line, "PUT /v1/pets/7/photo?api_key=q-45 HTTP/1.1");
+    assert_eq!(r.header("content-type"), Some("image/png"));
+    assert_eq!(r.body, "PNGDATA");
+}
+
+#[test]
+fn a_form_body_is_form_encoded() {
+    let (base, rx) = serve(vec![(200, r#"{"session": "s"}"#)]);
+    let o = call(
+        &[
+            "login",
+            "--base-url",
+            &base,
+            "--body",
+            r#"{"username": "ann", "password": "a&b"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = received(&rx);
+    assert_eq!(r.line, "POST /v1/login HTTP/1.1");
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(r.body, "username=ann&password=a%26b");
+}
+
+#[test]
+fn oauth2_client_credentials_fetch_a_token_then_call() {
+    // The token endpoint and the API on one server: first the token, then the call.
+    let (base, rx) = serve(vec![
+        (
+            200,
+            r#"{"access_token": "cc-token-46", "token_type": "Bearer", "expires_in": 3600}"#,
+        ),
+        (200, PET),
+    ]);
+    let def = root().join("tests/definitions/oauth2-items.yaml");
+    let o = Command::new(env!("CARGO_BIN_EXE_connectorkit"))
+        .args(["call", def.to_str().unwrap(), "get_item", "-p", "id=5"])
+        .args(["--base-url", &base])
+        .args([
+            "--client-id",
+            "app-1",
+            "--token-url",
+            &format!("{base}/token"),
+        ])
+        .args(["--scope", "items.read"])
+        .env("CONNECTORKIT_CLIENT_SECRET", "secret-47")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let token = received(&rx);
+    assert_eq!(token.line, "POST /v1/token HTTP/1.1");
+    assert!(
+        token.body.contains("grant_type=client_credentials"),
+        "{}",
+        token.body
+    );
+    assert!(token.body.contains("scope=items.read"), "{}", token.body);
+    let r = received(&rx);
+    assert_eq!(r.line, "GET /v1/items/5 HTTP/1.1");
+    assert_eq!(r.header("authorization"), Some("Bearer cc-token-46"));
+    assert!(!text(&o.stderr).contains("secret-47"));
+}
+
+#[test]
+fn the_exit_status_says_how_it_went() {
+    let (base, rx) = serve(vec![
+        (200, r#"{"name": "Rex"}"#),
+        (404, r#"{"code": 404, "message": "no such pet"}"#),
+    ]);
+    // 2xx, but `id` is required by the schema: exit 3, and the mismatch is named.
+    let o = call(
+        &[
+            "get_pet",
+            "--base-url",
+            &base,
+            "-p",
+            "petId=7",
+            "--bearer",
+            "t",
+        ],
+        &[],
+    );
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("schema: mismatch: at `id`: is required and missing"),
+        "{err}"
+    );
+    received(&rx);
+    // An error status: exit 1, its body still printed.
+    let o = call(
+        &[
+            "get_pet",
+            "--base-url",
+            &base,
+            "-p",
+            "petId=8",
+            "--bearer",
+            "t",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("no such pet"));
+    assert!(text(&o.stderr).starts_with("HTTP 404 Not Found"));
+    received(&rx);
+    // Nothing listening: exit 1 with the runtime's error.
+    let o = call(
+        &[
+            "get_pet",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "-p",
+            "petId=8",
+            "--bearer",
+            "t",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).starts_with("error:"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn bad_arguments_are_named_with_a_hint_and_exit_2() {
+    let o = call(&["list_petz"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no action `list_petz`; did you mean `list_pets`?"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = call(
+        &[
+            "list_pets",
+            "-p",
+            "limt=3",
+            "-p",
+            "status=pendng",
+            "-p",
+            "tags",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    for expected in [
+        "--param limt: `list_pets` has no parameter `limt` (did you mean `limit`?)",
+        "--param status: `pendng` is not one of `available`, `pending`, `adopted` (did you mean `pending`?)",
+        "--param `tags`: expected NAME=VALUE",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    let o = call(&["get_pet", "-p", "petId=1", "-p", "petId=2"], &[]);
+    assert!(text(&o.stderr).contains("--param petId: given twice"));
+    let o = call(&["list_pets", "-p", "limit=3000000000"], &[]);
+    assert!(
+        text(&o.stderr).contains("--param limit: 3000000000 is out of range"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = call(&["create_pet"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--body: required"));
+    let o = call(&["create_pet", "--body", r#"{"nme": "Rex"}"#], &[]);
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("at `nme`: NewPet has no such property (did you mean `name`?)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--body: at `name`: is required and missing"),
+        "{err}"
+    );
+    let o = call(&["get_pet"], &[]);
+    assert!(text(&o.stderr).contains("--param petId: required (path parameter, a string)"));
+}
+
+#[test]
+fn a_dry_run_prints_the_request_without_secrets_and_sends_nothing() {
+    let (base, rx) = serve(vec![(200, "[]")]);
+    let o = call(
+        &[
+            "upload_photo",
+            "--base-url",
+            &base,
+            "-p",
+            "petId=7",
+            "--body",
+            "PNG",
+            "--api-key",
+            "dry-secret-48",
+            "--dry-run",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert_eq!(
+        out,
+        format!("PUT {base}/pets/7/photo?api_key=<redacted>\ncontent-type: image/png\n\nPNG\n")
+    );
+    let o = call(
+        &[
+            "create_pet",
+            "--base-url",
+            &base,
+            "--body",
+            r#"{"name": "Rex"}"#,
+            "--api-key",
+            "dry-secret-48",
+            "--dry-run",
+        ],
+        &[],
+    );
+    let out = text(&o.stdout);
+    assert!(out.contains("x-api-key: <redacted>"), "{out}");
+    assert!(!out.contains("dry-secret-48") && !text(&o.stderr).contains("dry-secret-48"));
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "a dry run sends nothing"
+    );
+}
