@@ -119,6 +119,8 @@ enum Command {
         base_url: Option<String>,
         #[command(flatten)]
         auth: call::auth::AuthArgs,
+        #[command(flatten)]
+        connection: call::connection::ConnectionArgs,
         /// Print the request as it would be sent (credentials redacted), and send nothing.
         #[arg(long)]
         dry_run: bool,
@@ -245,6 +247,7 @@ fn run(cli: Cli) -> ExitCode {
             body,
             base_url,
             auth,
+            connection,
             dry_run,
             raw,
             timeout,
@@ -258,6 +261,7 @@ fn run(cli: Cli) -> ExitCode {
                 body: body.as_deref(),
                 base_url: base_url.as_deref(),
                 auth: &auth,
+                connection: &connection,
                 dry_run,
                 raw,
                 timeout: std::time::Duration::from_secs(timeout.clamp(1, 3600)),

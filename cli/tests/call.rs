@@ -88,11 +88,12 @@ fn serve(replies: Vec<(u16, &'static str)>) -> (String, Receiver<Received>) {
 }
 
 fn call(args: &[&str], env: &[(&str, &str)]) -> Output {
+    call_on("examples/petstore/petstore.yaml", args, env)
+}
+
+fn call_on(input: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_connectorkit"));
-    cmd.arg("call")
-        .arg("examples/petstore/petstore.yaml")
-        .args(args)
-        .current_dir(root());
+    cmd.arg("call").arg(input).args(args).current_dir(root());
     for var in [
         "CONNECTORKIT_API_KEY",
         "CONNECTORKIT_BEARER_TOKEN",
@@ -464,4 +465,88 @@ fn a_dry_run_prints_the_request_without_secrets_and_sends_nothing() {
         rx.recv_timeout(Duration::from_millis(300)).is_err(),
         "a dry run sends nothing"
     );
+}
+
+const DIME: &str = "../shared/corpus/powerplatform/certified-connectors/Dime.Scheduler";
+
+#[test]
+fn a_connectors_host_and_policy_header_come_from_the_connection() {
+    // Dime.Scheduler: `dynamichosturl` is `@connectionParameters('endpoint')`, and a
+    // `setheader` policy sends `X-API-KEY: @connectionParameters('apiKey')`.
+    let (base, rx) = serve(vec![(200, "{}")]);
+    let endpoint = base.trim_end_matches("/v1");
+    let file = std::env::temp_dir().join(format!("ck-call-conn-{}.json", std::process::id()));
+    std::fs::write(&file, r#"{"apiKey": "conn-secret-49"}"#).unwrap();
+    let o = call_on(
+        DIME,
+        &[
+            "category_upsert",
+            "--connection",
+            &format!("endpoint={endpoint}"),
+            "--connection-file",
+            file.to_str().unwrap(),
+            "--body",
+            r##"{"name": "Urgent", "displayName": "Urgent jobs", "color": "#ff0000"}"##,
+        ],
+        &[],
+    );
+    let err = text(&o.stderr);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(3),
+        "{err}"
+    );
+    let r = received(&rx);
+    assert_eq!(r.line, "POST /categories HTTP/1.1");
+    assert_eq!(r.header("x-api-key"), Some("conn-secret-49"));
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(sent["displayName"], "Urgent jobs");
+    assert!(!err.contains("conn-secret-49") && !text(&o.stdout).contains("conn-secret-49"));
+    // A misspelt connection parameter is named, with the right one.
+    let o = call_on(DIME, &["category_upsert", "--connection", "endpont=x"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("no connection parameter `endpont` (did you mean `endpoint`?)"),
+        "{}",
+        text(&o.stderr)
+    );
+    let _ = std::fs::remove_file(file);
+}
+
+#[test]
+fn a_postman_request_is_sent_as_the_collection_says() {
+    let input = "../shared/corpus/postman/newman__v1-example.json";
+    let (base, rx) = serve(vec![(200, r#"{"args": {}}"#), (200, "{}")]);
+    let o = call_on(
+        input,
+        &[
+            "a_simple_get_request",
+            "-p",
+            "source=newman-sample",
+            "--base-url",
+            &base,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        received(&rx).line,
+        "GET /v1/get?source=newman-sample HTTP/1.1"
+    );
+    // Two requests share `POST /post`: the second one's JSON body, on the same path.
+    let o = call_on(
+        input,
+        &[
+            "a_simple_post_request_with_json_body",
+            "--body",
+            r#"{"text": "hi"}"#,
+            "--base-url",
+            &base,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let r = received(&rx);
+    assert_eq!(r.line, "POST /v1/post HTTP/1.1");
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.body, r#"{"text":"hi"}"#);
 }

@@ -14,6 +14,7 @@
 
 mod args;
 pub mod auth;
+pub mod connection;
 mod show;
 
 use std::process::ExitCode;
@@ -39,6 +40,7 @@ pub struct Request<'a> {
     pub body: Option<&'a str>,
     pub base_url: Option<&'a str>,
     pub auth: &'a auth::AuthArgs,
+    pub connection: &'a connection::ConnectionArgs,
     pub dry_run: bool,
     pub raw: bool,
     pub timeout: Duration,
@@ -70,23 +72,63 @@ pub fn run(r: &Request) -> ExitCode {
         );
         return ExitCode::from(BAD_ARGUMENTS);
     };
-    let values = match args::read(c, a, r.params, r.body) {
-        Ok(v) => v,
-        Err(errors) => return bad(a, &errors),
+    // Every problem with the arguments at once.
+    let (values, creds, conn) = match (
+        args::read(c, a, r.params, r.body),
+        auth::credentials(c, &prepared.normalized.value, r.auth),
+        connection::Connection::read(c, r.connection),
+    ) {
+        (Ok(v), Ok(cr), Ok(cn)) => (v, cr, cn),
+        (v, cr, cn) => {
+            let mut errors = Vec::new();
+            errors.extend(v.err().unwrap_or_default());
+            errors.extend(cr.err().unwrap_or_default());
+            errors.extend(cn.err().unwrap_or_default());
+            return bad(a, &errors);
+        }
     };
-    let creds = match auth::credentials(c, &prepared.normalized.value, r.auth) {
-        Ok(cr) => cr,
-        Err(errors) => return bad(a, &errors),
-    };
-    let base = match base_url(c, a, r.base_url) {
+    let base = match base_url(c, a, r.base_url, &conn) {
         Ok(b) => b,
         Err(e) => return bad(a, &[e]),
     };
     let recorded: Arc<Mutex<Option<show::Sent>>> = Arc::default();
     let mut builder = Client::builder(base.clone()).timeout(r.timeout);
+    let (b, shown) = conn.apply(c, builder);
+    builder = b;
+    let bearer = creds
+        .list
+        .iter()
+        .find_map(|(_, cr)| matches!(cr, connectorkit::Credential::Bearer(_)).then(|| cr.clone()));
     for (scheme, cred) in creds.list {
         builder = builder.credential(scheme, cred);
     }
+    // A connector authenticated by its OAuth connection parameter: the token given.
+    let uses_token = c.platform.as_ref().is_some_and(|p| p.token.is_some());
+    if let (true, Some(token)) = (uses_token, bearer) {
+        builder = builder.credential(
+            connectorkit_generator::model::powerplatform::TOKEN_KEY,
+            token,
+        );
+    }
+    let path_values = conn.path_values(a);
+    let missing = conn.missing();
+    if !missing.is_empty() {
+        let errors: Vec<String> = missing
+            .iter()
+            .map(|m| format!("--connection {m}: needed by this action (give --connection {m}=…)"))
+            .collect();
+        return bad(a, &errors);
+    }
+    let mut secret_query = shown.secret_query;
+    secret_query.extend(creds.secret_query);
+    let mut secret_headers = shown.secret_headers;
+    secret_headers.extend(creds.secret_headers);
+    // A header also set by a scheme stays secret.
+    let public_headers: Vec<String> = shown
+        .public_headers
+        .into_iter()
+        .filter(|h| !secret_headers.contains(h))
+        .collect();
     builder = builder.hook(Record {
         sent: recorded.clone(),
         dry_run: r.dry_run,
@@ -108,10 +150,11 @@ pub fn run(r: &Request) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = rt.block_on(request(&client, a, &values).send::<Value>());
+    let result = rt.block_on(request(&client, a, &values, &path_values).send::<Value>());
     let secrets = show::Secrets {
-        query: creds.secret_query,
-        headers: creds.secret_headers,
+        query: secret_query,
+        headers: secret_headers,
+        public: public_headers,
     };
     if r.dry_run {
         return match recorded.lock().ok().and_then(|mut s| s.take()) {
@@ -173,16 +216,19 @@ fn find<'c>(c: &'c Connector, name: &str) -> Option<&'c Action> {
         })
 }
 
-/// The base URL: `--base-url`, else the action's own server, else the definition's first.
-fn base_url(c: &Connector, a: &Action, given: Option<&str>) -> Result<String, String> {
+/// The base URL: `--base-url`, else the one a connector's policy builds from the connection,
+/// else the action's own server, else the definition's first.
+fn base_url(
+    c: &Connector,
+    a: &Action,
+    given: Option<&str>,
+    conn: &connection::Connection,
+) -> Result<String, String> {
     if let Some(b) = given {
         return Ok(b.to_string());
     }
-    if a.host.is_some() || !a.path_from_connection.is_empty() {
-        return Err(
-            "--base-url: this action's host comes from the connection, which `call` does not read yet; give --base-url"
-                .into(),
-        );
+    if let Some(h) = conn.host(a) {
+        return Ok(h);
     }
     if let Some(b) = &a.base_url {
         return Ok(b.clone());
@@ -199,7 +245,12 @@ fn keep(s: &str) -> &'static str {
 }
 
 /// The request, built as the generated method builds it.
-fn request<'c>(client: &'c Client, a: &Action, v: &args::Values) -> connectorkit::Request<'c> {
+fn request<'c>(
+    client: &'c Client,
+    a: &Action,
+    v: &args::Values,
+    from_connection: &[(String, String)],
+) -> connectorkit::Request<'c> {
     let method = a.wire_method.as_deref().unwrap_or(&a.method).to_uppercase();
     let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
     let path = a.wire_path.as_deref().unwrap_or(&a.path);
@@ -242,6 +293,9 @@ fn request<'c>(client: &'c Client, a: &Action, v: &args::Values) -> connectorkit
                 }
             },
         };
+    }
+    for (placeholder, value) in from_connection {
+        req = req.path(placeholder, value);
     }
     for (placeholder, pident, _) in &a.path_from_query {
         let from = a
@@ -296,6 +350,10 @@ fn request<'c>(client: &'c Client, a: &Action, v: &args::Values) -> connectorkit
             })
             .collect();
         req = req.security(Box::leak(alts.into_boxed_slice()));
+    }
+    if !a.always.is_empty() {
+        let always: Vec<&'static str> = a.always.iter().map(|s| keep(s)).collect();
+        req = req.always(Box::leak(always.into_boxed_slice()));
     }
     req
 }

@@ -19,6 +19,9 @@ pub struct Secrets {
     pub query: Vec<String>,
     /// API key headers (lower case).
     pub headers: Vec<String>,
+    /// Policy headers that hold no secret (lower case): shown, though the runtime marks
+    /// every credential sensitive.
+    pub public: Vec<String>,
 }
 
 const REDACTED: &str = "<redacted>";
@@ -54,7 +57,9 @@ fn secret_header(name: &str, secrets: &Secrets) -> bool {
 fn headers(h: &HeaderMap, secrets: &Secrets) -> String {
     let mut out = String::new();
     for (name, value) in h {
-        let shown = if value.is_sensitive() || secret_header(name.as_str(), secrets) {
+        let public = secrets.public.iter().any(|p| p == name.as_str());
+        let secret = secret_header(name.as_str(), secrets) || (value.is_sensitive() && !public);
+        let shown = if secret {
             REDACTED.to_string()
         } else {
             String::from_utf8_lossy(value.as_bytes()).into_owned()
@@ -98,6 +103,7 @@ pub fn response(resp: &connectorkit::Response, raw: bool) {
     let secrets = Secrets {
         query: Vec::new(),
         headers: Vec::new(),
+        public: Vec::new(),
     };
     eprint!("{}", headers(resp.headers(), &secrets));
     let body = resp.body();
