@@ -267,16 +267,76 @@ fn a_form_body_is_form_encoded() {
     assert_eq!(r.body, "username=ann&password=a%26b");
 }
 
+/// `oauth2-mock-server` (npm, installed by `.ci/setup.sh`) on 127.0.0.1, through the
+/// runtime tests' start script; killed on drop. Its stdout lines (JSON events) are kept.
+struct MockServer {
+    child: std::process::Child,
+    base: String,
+    issuer: String,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl MockServer {
+    fn start() -> MockServer {
+        let ci = root().join(".ci");
+        if !ci
+            .join("node_modules/oauth2-mock-server/package.json")
+            .exists()
+        {
+            let ok = Command::new("bash")
+                .arg(ci.join("setup.sh"))
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(
+                ok,
+                "oauth2-mock-server is not installed and .ci/setup.sh failed"
+            );
+        }
+        let mut child = Command::new("node")
+            .arg(root().join("runtime/tests/support/oauth2_mock_server.mjs"))
+            .arg(&ci)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node (for oauth2-mock-server)");
+        let stdout = child.stdout.take().unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (tx, rx) = channel();
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                    continue;
+                };
+                if v["event"] == "listening" {
+                    let _ = tx.send(v.clone());
+                }
+                sink.lock().unwrap().push(v);
+            }
+        });
+        let ready = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("oauth2-mock-server listening within 30 s");
+        MockServer {
+            child,
+            base: format!("http://127.0.0.1:{}", ready["port"]),
+            issuer: ready["issuer"].as_str().unwrap().to_string(),
+            lines,
+        }
+    }
+}
+
 #[test]
-fn oauth2_client_credentials_fetch_a_token_then_call() {
-    // The token endpoint and the API on one server: first the token, then the call.
-    let (base, rx) = serve(vec![
-        (
-            200,
-            r#"{"access_token": "cc-token-46", "token_type": "Bearer", "expires_in": 3600}"#,
-        ),
-        (200, PET),
-    ]);
+fn oauth2_client_credentials_from_oauth2_mock_server() {
+    let mock = MockServer::start();
+    let (base, rx) = serve(vec![(200, r#"{"id": 5}"#)]);
     let def = root().join("tests/definitions/oauth2-items.yaml");
     let o = Command::new(env!("CARGO_BIN_EXE_connectorkit"))
         .args(["call", def.to_str().unwrap(), "get_item", "-p", "id=5"])
@@ -285,25 +345,55 @@ fn oauth2_client_credentials_fetch_a_token_then_call() {
             "--client-id",
             "app-1",
             "--token-url",
-            &format!("{base}/token"),
+            &format!("{}/token", mock.base),
         ])
         .args(["--scope", "items.read"])
         .env("CONNECTORKIT_CLIENT_SECRET", "secret-47")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let token = received(&rx);
-    assert_eq!(token.line, "POST /v1/token HTTP/1.1");
-    assert!(
-        token.body.contains("grant_type=client_credentials"),
-        "{}",
-        token.body
-    );
-    assert!(token.body.contains("scope=items.read"), "{}", token.body);
     let r = received(&rx);
     assert_eq!(r.line, "GET /v1/items/5 HTTP/1.1");
-    assert_eq!(r.header("authorization"), Some("Bearer cc-token-46"));
+    // The bearer is a JWT the mock server issued for that client and scope.
+    let token = r
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .expect("a bearer token");
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let payload = base64_url(payload);
+    let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(claims["iss"], mock.issuer.as_str());
+    assert_eq!(claims["scope"], "items.read");
+    let events: Vec<serde_json::Value> = mock
+        .lines
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|v| v["event"] == "token")
+        .cloned()
+        .collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["grant_type"], "client_credentials");
+    assert_eq!(events[0]["status"], 200);
     assert!(!text(&o.stderr).contains("secret-47"));
+}
+
+/// Decodes unpadded base64url (a JWT part).
+fn base64_url(s: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = alphabet.iter().position(|&a| a == c).expect("base64url") as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
 
 #[test]
