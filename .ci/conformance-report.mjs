@@ -125,7 +125,7 @@ if (fixed.length) {
   for (const k of fixed) console.log(`  ${k.replace(/\t/g, " | ")}`);
 }
 if (fresh.length) {
-  console.error("error: failures not in the baseline (.ci/conformance-prism.baseline):");
+  console.error(`error: failures not in the baseline (${baselineFile}):`);
   for (const f of fresh) console.error(`  ${f.def} | ${f.action} | ${f.kind} | ${f.detail.slice(0, 300)}`);
   process.exit(1);
 }

@@ -127,6 +127,16 @@ enum Command {
         /// Print the body as received, not pretty-printed.
         #[arg(long)]
         raw: bool,
+        /// Fill every parameter and the body not given with a value made from the schemas
+        /// (their examples, defaults, enums, formats and bounds).
+        #[arg(long)]
+        sample: bool,
+        /// Print one JSON line instead of the response: the action, status, outcome (`ok`,
+        /// `decode-error` for a 2xx body that does not match its schema, `http-error`,
+        /// `error`, `skipped`) and the request violations a validating mock server such as
+        /// Prism reported (`sl-violations`).
+        #[arg(long)]
+        report: bool,
         /// Give up on the request after this many seconds.
         #[arg(long, value_name = "SECONDS", default_value_t = 30)]
         timeout: u64,
@@ -250,6 +260,8 @@ fn run(cli: Cli) -> ExitCode {
             connection,
             dry_run,
             raw,
+            sample,
+            report,
             timeout,
             ref_root,
             verbose,
@@ -264,6 +276,8 @@ fn run(cli: Cli) -> ExitCode {
                 connection: &connection,
                 dry_run,
                 raw,
+                sample,
+                report,
                 timeout: std::time::Duration::from_secs(timeout.clamp(1, 3600)),
                 load: load_options(ref_root),
                 verbose,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use connectorkit_generator::model::checks::did_you_mean;
+use connectorkit_generator::model::samples::ActionSample;
 use connectorkit_generator::model::values::{Checker, Strictness};
 use connectorkit_generator::model::{
     Action, BodyKind, Connector, Param, ParamLocation, RustType, TypeKind,
@@ -37,6 +38,7 @@ pub fn read(
     a: &Action,
     params: &[String],
     body: Option<&str>,
+    sample: Option<&ActionSample>,
 ) -> Result<Values, Vec<String>> {
     let checker = Checker::new(c, Strictness::Exact);
     let mut errors = Vec::new();
@@ -90,6 +92,17 @@ pub fn read(
             }
         }
     }
+    // `--sample`: what was not given, from the schemas (as the conformance program does).
+    if let Some(sample) = sample {
+        for (p, v) in a.params.iter().zip(&sample.params) {
+            if p.constant.is_some() || values.contains_key(&p.wire_name) {
+                continue;
+            }
+            if let Some(v) = v {
+                values.insert(p.wire_name.clone(), v.clone());
+            }
+        }
+    }
     for p in &open {
         match values.get(&p.wire_name) {
             Some(v) => {
@@ -108,7 +121,16 @@ pub fn read(
             None => {}
         }
     }
-    let body = match read_body(c, a, body, &checker) {
+    let raw = matches!(
+        a.body.as_ref().map(|b| &b.kind),
+        Some(BodyKind::Bytes(_) | BodyKind::Text(_))
+    );
+    let sampled = match (body, sample.and_then(|s| s.body.as_ref())) {
+        (None, Some(Value::String(s))) if raw => Some(s.clone()),
+        (None, Some(v)) => Some(v.to_string()),
+        _ => None,
+    };
+    let body = match read_body(c, a, body.or(sampled.as_deref()), &checker) {
         Ok(b) => b,
         Err(mut e) => {
             errors.append(&mut e);

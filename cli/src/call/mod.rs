@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use connectorkit::{Answer, Client, Hook, Method, RequestParts};
 use connectorkit_generator::model::checks::did_you_mean;
+use connectorkit_generator::model::samples;
 use connectorkit_generator::model::values::{Checker, Strictness};
 use connectorkit_generator::model::{
     Action, Connector, ParamLocation, QueryStyle, ResponseBody, StatusMatch,
@@ -43,6 +44,10 @@ pub struct Request<'a> {
     pub connection: &'a connection::ConnectionArgs,
     pub dry_run: bool,
     pub raw: bool,
+    /// Fill what was not given from the schemas.
+    pub sample: bool,
+    /// One JSON line on stdout instead of the response.
+    pub report: bool,
     pub timeout: Duration,
     pub load: LoadOptions,
     pub verbose: bool,
@@ -74,7 +79,15 @@ pub fn run(r: &Request) -> ExitCode {
     };
     // Every problem with the arguments at once.
     let (values, creds, conn) = match (
-        args::read(c, a, r.params, r.body),
+        args::read(
+            c,
+            a,
+            r.params,
+            r.body,
+            r.sample
+                .then(|| samples::action_sample(a, &prepared.normalized.value))
+                .as_ref(),
+        ),
         auth::credentials(c, &prepared.normalized.value, r.auth),
         connection::Connection::read(c, r.connection),
     ) {
@@ -84,6 +97,9 @@ pub fn run(r: &Request) -> ExitCode {
             errors.extend(v.err().unwrap_or_default());
             errors.extend(cr.err().unwrap_or_default());
             errors.extend(cn.err().unwrap_or_default());
+            if r.report {
+                report_line(a, None, "skipped", &errors.join("; "), Vec::new());
+            }
             return bad(a, &errors);
         }
     };
@@ -179,17 +195,70 @@ pub fn run(r: &Request) -> ExitCode {
         Ok(resp) => resp,
         Err(e) => {
             eprintln!("error: {e}");
+            if r.report {
+                report_line(a, None, "error", &e.to_string(), Vec::new());
+            }
             return ExitCode::FAILURE;
         }
     };
-    show::response(&resp, r.raw);
+    if !r.report {
+        show::response(&resp, r.raw);
+    }
     let ok = (200..300).contains(&resp.status());
     let matches = check_response(c, a, &resp);
+    if r.report {
+        let outcome = match (ok, matches) {
+            (true, true) => "ok",
+            (true, false) => "decode-error",
+            (false, _) => "http-error",
+        };
+        let message = if ok {
+            String::new()
+        } else {
+            let body = String::from_utf8_lossy(resp.body());
+            let body: String = body.chars().take(300).collect();
+            format!("the server answered {}: {body}", resp.status())
+        };
+        report_line(a, Some(resp.status()), outcome, &message, violations(&resp));
+    }
     match (ok, matches) {
         (true, true) => ExitCode::SUCCESS,
         (true, false) => ExitCode::from(SCHEMA_MISMATCH),
         (false, _) => ExitCode::FAILURE,
     }
+}
+
+/// `--report`: one JSON line, in the conformance program's format (`action`, `status`,
+/// `outcome`, `message`, `violations`), so that one report reads both.
+fn report_line(
+    a: &Action,
+    status: Option<u16>,
+    outcome: &str,
+    message: &str,
+    violations: Vec<Value>,
+) {
+    let line = serde_json::json!({
+        "action": a.ident,
+        "status": status,
+        "outcome": outcome,
+        "message": message,
+        "violations": violations,
+    });
+    println!("{line}");
+}
+
+/// The request violations a validating mock server (Prism) reported in `sl-violations`.
+fn violations(resp: &connectorkit::Response) -> Vec<Value> {
+    let mut out = Vec::new();
+    for v in resp.headers().get_all("sl-violations") {
+        let text = String::from_utf8_lossy(v.as_bytes()).into_owned();
+        match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Array(items)) => out.extend(items),
+            Ok(other) => out.push(other),
+            Err(_) => out.push(Value::String(text)),
+        }
+    }
+    out
 }
 
 fn bad(a: &Action, errors: &[String]) -> ExitCode {

@@ -34,7 +34,8 @@ pub fn samples(c: &Connector, doc: &Value) -> Vec<ActionSample> {
     c.actions.iter().map(|a| action_sample(a, doc)).collect()
 }
 
-fn action_sample(a: &Action, doc: &Value) -> ActionSample {
+/// Sample arguments for one action (see [`samples`]).
+pub fn action_sample(a: &Action, doc: &Value) -> ActionSample {
     let item = doc.get("paths").and_then(|p| p.get(&a.path));
     let op = item.and_then(|i| i.get(a.method.to_ascii_lowercase()));
     let mut declared: Vec<&Value> = Vec::new();
