@@ -5,6 +5,7 @@ mod call;
 mod convert;
 mod fetch;
 mod generate;
+mod import;
 mod report;
 
 use std::path::PathBuf;
@@ -146,6 +147,46 @@ enum Command {
         /// Also print the request sent (to stderr) and every warning of the definition.
         #[arg(long, short)]
         verbose: bool,
+    },
+    /// Define actions from samples: a request (a curl command, or `.http` requests) and a
+    /// sample response become OpenAPI 3.0 operations with their parameters, body and
+    /// response types inferred (as for Postman examples).
+    ///
+    /// Prints a new definition, or merges into one with --into (anything else in it is kept;
+    /// clashing schema names are renamed).
+    ///
+    /// Examples:
+    ///   connectorkit import "curl -X POST https://api.example.com/v1/pets -H 'Content-Type: application/json' -d '{\"name\": \"Rex\"}'" --response pet.json --status 201 --name "Create pet"
+    ///   connectorkit import requests.http --into openapi.yaml
+    #[command(verbatim_doc_comment)]
+    Import {
+        /// A file with a curl command or `.http` requests, a curl command itself, or `-` for
+        /// stdin.
+        request: String,
+        /// A sample response body (JSON or text) for the request.
+        #[arg(long, value_name = "FILE")]
+        response: Option<PathBuf>,
+        /// The sample response's status.
+        #[arg(long, default_value_t = 200)]
+        status: u16,
+        /// The action's name (its summary; the method name is made from it).
+        #[arg(long)]
+        name: Option<String>,
+        /// Merge into this OpenAPI 3 definition (JSON or YAML), updated in place.
+        #[arg(long, value_name = "FILE", conflicts_with = "output")]
+        into: Option<PathBuf>,
+        /// With --into: replace an operation with the same method and path.
+        #[arg(long)]
+        replace: bool,
+        /// Write the new definition here instead of stdout.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Output format of a new definition.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// The title of a new definition.
+        #[arg(long)]
+        title: Option<String>,
     },
     /// Print the normalized OpenAPI 3.0 document.
     Convert {
@@ -327,6 +368,27 @@ fn run(cli: Cli) -> ExitCode {
             ref_root,
             verbose,
         } => actions::run(&input, &load_options(ref_root), json, verbose),
+        Command::Import {
+            request,
+            response,
+            status,
+            name,
+            into,
+            replace,
+            output,
+            format,
+            title,
+        } => import::run(&import::Args {
+            request: &request,
+            response: response.as_deref(),
+            status,
+            name,
+            into: into.as_deref(),
+            replace,
+            output: output.as_deref(),
+            yaml: matches!(format, Format::Yaml),
+            title,
+        }),
         Command::Convert {
             input,
             output,

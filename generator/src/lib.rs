@@ -13,6 +13,7 @@
 pub mod build;
 pub mod diagnostics;
 pub mod emit;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod normalize;

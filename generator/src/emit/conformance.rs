@@ -35,18 +35,33 @@ pub fn program(c: &Connector, samples: &[ActionSample], lib: &str) -> Result<Str
     let lib = ident(lib);
     let builder_args = builder_args(c);
     let client = client_expr(c);
-    let calls = c
+    // One function per action: a `main` holding every call makes one stack frame of them
+    // all, which overflows in a debug build of a large client (GitHub's 1,223 actions).
+    let (fns, calls): (Vec<TokenStream>, Vec<TokenStream>) = c
         .actions
         .iter()
         .zip(samples)
-        .map(|(a, s)| call(c, &cx, a, s));
+        .enumerate()
+        .map(|(i, (a, s))| {
+            let f = quote::format_ident!("call_{}", i);
+            let body = call(c, &cx, a, s);
+            (
+                quote! {
+                    async fn #f(client: &Client, seen: &Mutex<Seen>) {
+                        #body
+                    }
+                },
+                quote!(#f(&client, &seen).await;),
+            )
+        })
+        .unzip();
     let tokens = quote! {
         //! Calls every action of the client once with schema-valid sample arguments against the
         //! base URL given as the first argument (a mock server such as Prism), and prints one
         //! JSON line per action: `action`, `status`, `outcome` (`ok`, `decode-error`,
         //! `http-error`, `error` or `skipped`), `message` and the request `violations` the
         //! server reported in `sl-violations` headers.
-        #![allow(deprecated, unused_imports, clippy::all)]
+        #![allow(deprecated, unused_imports, unused_variables, clippy::all)]
 
         use std::sync::{Arc, Mutex};
 
@@ -127,6 +142,8 @@ pub fn program(c: &Connector, samples: &[ActionSample], lib: &str) -> Result<Str
             #(#calls)*
             Ok(())
         }
+
+        #(#fns)*
     };
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: the conformance program does not parse: {e}"))?;

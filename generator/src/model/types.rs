@@ -4,7 +4,7 @@
 //! (`Pet` + `owner` → `PetOwner`). Structurally identical schemas become one type.
 //! Recursion through direct containment is boxed once every type is known.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -299,6 +299,9 @@ pub struct TypeSpace<'a> {
     namer: Namer,
     defs: Vec<TypeDef>,
     components: HashMap<String, String>,
+    /// Components that are `nullable` and whose definition cannot hold the `null` (a struct,
+    /// a string enum, a union, a merged `allOf`): every reference to them is an `Option`.
+    null_outside: HashSet<String>,
     dedup: HashMap<String, RustType>,
     /// (struct name, wire field) pairs that a tagged union carries as its tag.
     tag_fields: BTreeSet<(String, String)>,
@@ -358,6 +361,7 @@ impl<'a> TypeSpace<'a> {
             ]),
             defs: Vec::new(),
             components: HashMap::new(),
+            null_outside: HashSet::new(),
             dedup: HashMap::new(),
             tag_fields: BTreeSet::new(),
             diags: Vec::new(),
@@ -387,6 +391,14 @@ impl<'a> TypeSpace<'a> {
                 ));
             }
             self.components.insert(key.clone(), name);
+        }
+        for (key, schema) in schemas {
+            if let ReferenceOr::Item(s) = schema {
+                let ptr = pointer::push("/components/schemas", key);
+                if s.schema_data.nullable && self.defines_kind(s, &ptr) {
+                    self.null_outside.insert(key.clone());
+                }
+            }
         }
         for (key, schema) in schemas {
             let name = self.components.get(key).cloned().unwrap_or_default();
@@ -450,7 +462,12 @@ impl<'a> TypeSpace<'a> {
         if let Some(key) = reference.strip_prefix("#/components/schemas/") {
             let key = pointer::unescape(key);
             if let Some(name) = self.components.get(&key) {
-                return RustType::Named(name.clone());
+                let t = RustType::Named(name.clone());
+                return if self.null_outside.contains(&key) {
+                    t.optional()
+                } else {
+                    t
+                };
             }
         }
         match self.resolver.by_pointer::<Schema>(reference) {
@@ -663,6 +680,34 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Builds the definition of a component schema under its given name.
+    /// True when [`Self::define_named`] makes the schema a type of its own (a struct, a
+    /// string enum, a union, a merged `allOf`) rather than an alias, which carries a
+    /// `nullable` as an `Option` itself. Decided without building anything.
+    fn defines_kind(&self, schema: &Schema, ptr: &str) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().count() > 0,
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::Any(any)
+                if !any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty() =>
+            {
+                true
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+                self.all_of_merges(schema, all_of, ptr)
+            }
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() =>
+            {
+                self.all_of_merges(schema, &any.all_of, ptr)
+            }
+            _ => false,
+        }
+    }
+
     fn define_named(&mut self, name: &str, schema: &Schema, ptr: &str) {
         let doc = schema_doc(schema);
         let kind = match &schema.schema_kind {

@@ -207,6 +207,18 @@ impl TypeSpace<'_> {
         }
     }
 
+    /// True when a component `allOf` is one merged struct (see [`Self::all_of_kind`]),
+    /// decided without building anything.
+    pub(super) fn all_of_merges(
+        &self,
+        schema: &Schema,
+        members: &[ReferenceOr<Schema>],
+        ptr: &str,
+    ) -> bool {
+        let (members, _) = with_siblings(schema, members, ptr);
+        matches!(self.plan(&members), Plan::Merge)
+    }
+
     /// Decides what the members amount to, without building anything.
     fn plan(&self, members: &[ReferenceOr<Schema>]) -> Plan {
         let typed: Vec<(usize, Shape)> = members
