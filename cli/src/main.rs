@@ -188,6 +188,16 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   connectorkit completions bash > ~/.local/share/bash-completion/completions/connectorkit
+    ///   connectorkit completions zsh > "${fpath[1]}/_connectorkit"
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Print the normalized OpenAPI 3.0 document.
     Convert {
         /// A definition file or URL.
@@ -389,6 +399,16 @@ fn run(cli: Cli) -> ExitCode {
             yaml: matches!(format, Format::Yaml),
             title,
         }),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "connectorkit",
+                &mut std::io::stdout(),
+            );
+            true
+        }
         Command::Convert {
             input,
             output,

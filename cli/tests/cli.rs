@@ -148,3 +148,17 @@ fn generation_is_byte_for_byte_deterministic() {
         assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
     }
 }
+
+#[test]
+fn completions_cover_every_command() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = connectorkit(&["completions", shell]);
+        assert!(o.status.success(), "{shell}");
+        let script = String::from_utf8(o.stdout).unwrap();
+        for command in ["generate", "actions", "call", "import", "validate"] {
+            assert!(script.contains(command), "{shell}: {command}");
+        }
+    }
+    let o = connectorkit(&["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2), "an unknown shell is a usage error");
+}
