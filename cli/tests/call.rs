@@ -334,48 +334,89 @@ impl MockServer {
 }
 
 #[test]
-fn oauth2_client_credentials_from_oauth2_mock_server() {
+fn oauth2_client_credentials_from_oauth2_mock_server_with_a_token_cache() {
     let mock = MockServer::start();
-    let (base, rx) = serve(vec![(200, r#"{"id": 5}"#)]);
+    let (base, rx) = serve(vec![
+        (200, r#"{"id": 5}"#),
+        (200, r#"{"id": 6}"#),
+        (200, r#"{"id": 7}"#),
+    ]);
     let def = root().join("tests/definitions/oauth2-items.yaml");
-    let o = Command::new(env!("CARGO_BIN_EXE_connectorkit"))
-        .args(["call", def.to_str().unwrap(), "get_item", "-p", "id=5"])
-        .args(["--base-url", &base])
-        .args([
-            "--client-id",
-            "app-1",
-            "--token-url",
-            &format!("{}/token", mock.base),
-        ])
-        .args(["--scope", "items.read"])
-        .env("CONNECTORKIT_CLIENT_SECRET", "secret-47")
-        .output()
-        .unwrap();
+    let cache = std::env::temp_dir().join(format!("ck-token-cache-{}.json", std::process::id()));
+    let _ = std::fs::remove_file(&cache);
+    let run = |id: &str, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_connectorkit"))
+            .args([
+                "call",
+                def.to_str().unwrap(),
+                "get_item",
+                "-p",
+                &format!("id={id}"),
+            ])
+            .args(["--base-url", &base])
+            .args([
+                "--client-id",
+                "app-1",
+                "--token-url",
+                &format!("{}/token", mock.base),
+            ])
+            .args(["--scope", "items.read"])
+            .args(extra)
+            .env("CONNECTORKIT_CLIENT_SECRET", "secret-47")
+            .env(
+                "XDG_CACHE_HOME",
+                std::env::temp_dir().join("ck-no-cache-here"),
+            )
+            .output()
+            .unwrap()
+    };
+    let token_events = || {
+        mock.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|v| v["event"] == "token")
+            .cloned()
+            .collect::<Vec<serde_json::Value>>()
+    };
+    let bearer = |r: &Received| {
+        r.header("authorization")
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .expect("a bearer token")
+            .to_string()
+    };
+    let o = run("5", &["--token-cache", cache.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let r = received(&rx);
     assert_eq!(r.line, "GET /v1/items/5 HTTP/1.1");
     // The bearer is a JWT the mock server issued for that client and scope.
-    let token = r
-        .header("authorization")
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .expect("a bearer token");
-    let payload = token.split('.').nth(1).expect("a JWT");
-    let payload = base64_url(payload);
+    let first = bearer(&r);
+    let payload = base64_url(first.split('.').nth(1).expect("a JWT"));
     let claims: serde_json::Value = serde_json::from_slice(&payload).unwrap();
     assert_eq!(claims["iss"], mock.issuer.as_str());
     assert_eq!(claims["scope"], "items.read");
-    let events: Vec<serde_json::Value> = mock
-        .lines
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|v| v["event"] == "token")
-        .cloned()
-        .collect();
+    let events = token_events();
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["grant_type"], "client_credentials");
     assert_eq!(events[0]["status"], 200);
     assert!(!text(&o.stderr).contains("secret-47"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the token cache is private");
+    }
+    // A second call reuses the cached token: no second token request.
+    let o = run("6", &["--token-cache", cache.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(bearer(&received(&rx)), first);
+    assert_eq!(token_events().len(), 1);
+    // Without the cache, a new token.
+    let o = run("7", &["--no-token-cache"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    received(&rx);
+    assert_eq!(token_events().len(), 2);
+    let _ = std::fs::remove_file(&cache);
 }
 
 /// Decodes unpadded base64url (a JWT part).

@@ -160,5 +160,9 @@ fn completions_cover_every_command() {
         }
     }
     let o = connectorkit(&["completions", "tcsh"]);
-    assert_eq!(o.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 }

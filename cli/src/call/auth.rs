@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use connectorkit::{ClientCredentialsProvider, Credential, OAuthSettings};
+use connectorkit::{ClientCredentialsProvider, Credential, OAuthSettings, RefreshTokenProvider};
+
+use super::token_cache::FileTokenStore;
 use connectorkit_generator::model::checks::did_you_mean;
 use connectorkit_generator::model::{AuthKind, AuthScheme, Connector};
 use serde_json::Value;
@@ -38,6 +40,17 @@ pub struct AuthArgs {
     /// OAuth 2.0 scopes to ask for (repeatable or comma-separated).
     #[arg(long = "scope", value_name = "SCOPE", value_delimiter = ',')]
     pub scopes: Vec<String>,
+    /// With --client-id: a refresh token to get access tokens with (the refresh token
+    /// grant; env CONNECTORKIT_REFRESH_TOKEN). A rotated one is kept in the token cache.
+    #[arg(long, value_name = "TOKEN")]
+    pub refresh_token: Option<String>,
+    /// Where OAuth tokens are cached between calls (default: one file per token URL, client
+    /// and scopes under $XDG_CACHE_HOME/connectorkit/tokens, mode 0600).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_token_cache")]
+    pub token_cache: Option<std::path::PathBuf>,
+    /// Do not read or write the token cache.
+    #[arg(long)]
+    pub no_token_cache: bool,
 }
 
 fn or_env(v: &Option<String>, var: &str) -> Option<String> {
@@ -180,6 +193,13 @@ fn oauth(
                 s.name
             )
         })?;
+    let cache = if args.no_token_cache {
+        None
+    } else {
+        args.token_cache
+            .clone()
+            .or_else(|| FileTokenStore::default_path(&token_url, client_id, &args.scopes))
+    };
     let mut settings = OAuthSettings::new(client_id, token_url);
     if let Some(secret) = secret {
         settings = settings.client_secret(secret);
@@ -187,8 +207,26 @@ fn oauth(
     if !args.scopes.is_empty() {
         settings = settings.scopes(args.scopes.clone());
     }
-    let provider = ClientCredentialsProvider::new(settings);
-    Ok(Credential::shared_token_provider(Arc::new(provider)))
+    let store =
+        cache.map(|p| Arc::new(FileTokenStore::new(p)) as Arc<dyn connectorkit::TokenStore>);
+    let provider: Arc<dyn connectorkit::TokenProvider> =
+        match or_env(&args.refresh_token, "CONNECTORKIT_REFRESH_TOKEN") {
+            Some(rt) => {
+                let p = RefreshTokenProvider::new(settings, rt);
+                Arc::new(match store {
+                    Some(s) => p.with_store(s),
+                    None => p,
+                })
+            }
+            None => {
+                let p = ClientCredentialsProvider::new(settings);
+                Arc::new(match store {
+                    Some(s) => p.with_store(s),
+                    None => p,
+                })
+            }
+        };
+    Ok(Credential::shared_token_provider(provider))
 }
 
 /// `NAME=…` with the value hidden, for messages about a malformed option.

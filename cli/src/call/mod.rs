@@ -16,6 +16,7 @@ mod args;
 pub mod auth;
 pub mod connection;
 mod show;
+mod token_cache;
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
