@@ -217,3 +217,33 @@ async fn a_response_decodes_through_the_client() {
     assert_eq!(contacts[2], Contact::Other(json!("free text")));
     assert_eq!(serde_json::to_value(&things).unwrap(), body);
 }
+
+#[test]
+fn any_of_objects_is_one_struct_and_keeps_every_member_property() {
+    let links: connectorkit_tests::unions::PageLinks = round_trip(json!({
+        "pages": {"first": "/p/1", "prev": "/p/2", "next": "/p/4", "last": "/p/9"}
+    }));
+    match links.pages {
+        Some(connectorkit_tests::unions::PageLinksPages::Object(p)) => {
+            assert_eq!(p.first.as_deref(), Some("/p/1"));
+            assert_eq!(p.last.as_deref(), Some("/p/9"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The free member: anything else is kept as it came.
+    let links: connectorkit_tests::unions::PageLinks = round_trip(json!({"pages": "none"}));
+    assert!(matches!(
+        links.pages,
+        Some(connectorkit_tests::unions::PageLinksPages::Other(_))
+    ));
+    // No free member: a struct, `team` required (both members require it), the rest optional.
+    let a: connectorkit_tests::unions::Audience =
+        round_trip(json!({"team": "core", "size": 3, "region": "eu"}));
+    assert_eq!(
+        (a.team.as_str(), a.size, a.region.as_deref()),
+        ("core", Some(3), Some("eu"))
+    );
+    assert!(
+        serde_json::from_value::<connectorkit_tests::unions::Audience>(json!({"size": 1})).is_err()
+    );
+}

@@ -14,7 +14,9 @@
 //!    - else internally tagged: an inline member becomes a variant struct without the tag
 //!      (`{Union}{Variant}`), a member without other properties a unit variant, a named member
 //!      keeps its struct (tag field made optional, as in 1.);
-//! 3. untagged, as the last resort: variants ordered by [`TypeSpace::order_untagged`] and a
+//! 3. `anyOf` of objects: one struct of every member's properties (see
+//!    [`TypeSpace::any_of_objects`]);
+//! 4. untagged, as the last resort: variants ordered by [`TypeSpace::order_untagged`] and a
 //!    final `Other(serde_json::Value)` holding the raw value when no variant matches, so a
 //!    response always decodes.
 
@@ -83,7 +85,100 @@ impl TypeSpace<'_> {
                 return self.fixed_tagged(name, &objects, &tag, &values, &list_ptr);
             }
         }
+        if keyword == "anyOf" {
+            if let Some(kind) = self.any_of_objects(name, members, &list_ptr) {
+                return kind;
+            }
+        }
         self.untagged(name, members, &list_ptr)
+    }
+
+    /// `anyOf` of objects: a value may match several members at once (DigitalOcean's
+    /// `pages: anyOf [forward_links, backward_links, {}]` holds `first`, `prev`, `next` and
+    /// `last` together, and an untagged enum kept only the first member's two), so the
+    /// members are one struct of all their properties, each optional unless every member
+    /// requires it (as typify models `anyOf`). A free member (`{}`) keeps a fallback: an
+    /// untagged union of that struct and the raw value. `None` when a member is not an
+    /// object or two members type one property differently.
+    fn any_of_objects(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        list_ptr: &str,
+    ) -> Option<TypeKind> {
+        let mut objects = Vec::new();
+        let mut free = false;
+        for (i, m) in members.iter().enumerate() {
+            if matches!(m, ReferenceOr::Item(s) if is_free(s)) {
+                free = true;
+                continue;
+            }
+            objects.push(self.member_object(m, &pointer::push(list_ptr, &i.to_string()))?);
+        }
+        if objects.len() < 2 {
+            return None;
+        }
+        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        let mut origins = HashMap::new();
+        for o in &objects {
+            for (k, v) in &o.properties {
+                match properties.get(k) {
+                    Some(existing) => {
+                        if serde_json::to_value(existing).ok() != serde_json::to_value(v).ok() {
+                            return None;
+                        }
+                    }
+                    None => {
+                        properties.insert(k.clone(), v.clone());
+                        if let Some(origin) = o.origins.get(k) {
+                            origins.insert(k.clone(), origin.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let required: Vec<String> = properties
+            .keys()
+            .filter(|k| objects.iter().all(|o| o.required.contains(k)))
+            .cloned()
+            .collect();
+        if !free {
+            return Some(self.struct_kind(name, &properties, &required, None, list_ptr, &origins));
+        }
+        let (sname, _) = self
+            .namer
+            .claim(&pascal_ident(&format!("{name}Object"), "Type"));
+        let kind = self.struct_kind(&sname, &properties, &required, None, list_ptr, &origins);
+        self.push_def(TypeDef {
+            name: sname.clone(),
+            doc: Some(
+                "The properties of every object member, each as optional as its members make it."
+                    .into(),
+            ),
+            kind,
+            eq: true,
+            default: false,
+            recursive: false,
+            pointer: list_ptr.to_string(),
+        });
+        Some(TypeKind::Union {
+            variants: vec![
+                Variant {
+                    ident: "Object".into(),
+                    wire: None,
+                    ty: Some(RustType::Named(sname)),
+                    doc: Some("An object: the properties of the members it matches.".into()),
+                },
+                Variant {
+                    ident: "Other".into(),
+                    wire: None,
+                    ty: Some(RustType::Value),
+                    doc: Some(OTHER_DOC.to_string()),
+                },
+            ],
+            tag: None,
+            content: None,
+        })
     }
 
     /// Members that are all string enums (Nexus documents each value as its own
@@ -615,6 +710,12 @@ impl TypeSpace<'_> {
 }
 
 /// `{type: string, enum: [""]}`.
+/// A member that constrains nothing (`{}`).
+fn is_free(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a) if *a == AnySchema::default())
+        && !s.schema_data.nullable
+}
+
 fn is_empty_string_enum(s: &Schema) -> bool {
     match &s.schema_kind {
         SchemaKind::Type(Type::String(st)) => {
