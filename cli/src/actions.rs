@@ -4,9 +4,7 @@
 use std::io::{IsTerminal, Write};
 
 use connectorkit_generator::model::powerplatform::PlacementLocation;
-use connectorkit_generator::model::{
-    Action, Connector, ParamLocation, ResponseCase, StatusMatch, TriggerKind,
-};
+use connectorkit_generator::model::{Action, Connector, ResponseCase, StatusMatch, TriggerKind};
 use connectorkit_generator::LoadOptions;
 use serde_json::{json, Value};
 
@@ -178,15 +176,6 @@ fn table(c: &Connector, width: Option<usize>) -> String {
     out
 }
 
-fn location(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
-}
-
 /// The headers and query values a Power Platform policy (`setheader`,
 /// `setqueryparameter`) puts on the action's requests.
 fn policy_values(c: &Connector, a: &Action) -> Vec<Value> {
@@ -231,7 +220,7 @@ fn document(c: &Connector) -> Value {
                     json!({
                         "name": p.wire_name,
                         "argument": p.ident,
-                        "in": location(p.location),
+                        "in": p.location.as_str(),
                         "required": p.required,
                         "description": p.description,
                     })

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use connectorkit_generator::model::checks::did_you_mean;
 use connectorkit_generator::model::samples::ActionSample;
 use connectorkit_generator::model::values::{Checker, Strictness};
-use connectorkit_generator::model::{
-    Action, BodyKind, Connector, Param, ParamLocation, RustType, TypeKind,
-};
+use connectorkit_generator::model::{Action, BodyKind, Connector, Param, RustType, TypeKind};
 use serde_json::Value;
 
 /// The request's values, ready to send.
@@ -115,7 +113,7 @@ pub fn read(
             None if p.required => errors.push(format!(
                 "--param {}: required ({} parameter, {})",
                 p.wire_name,
-                location(p.location),
+                p.location.as_str(),
                 describe(c, &p.ty)
             )),
             None => {}
@@ -281,15 +279,6 @@ fn parse(c: &Connector, ty: &RustType, text: &str) -> Result<Value, String> {
             _ => serde_json::from_str(text).map_err(|e| format!("not JSON ({n}): {e}")),
         },
         _ => Ok(Value::String(text.into())),
-    }
-}
-
-fn location(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
     }
 }
 

@@ -386,7 +386,7 @@ fn params_struct(a: &Action, cfg: &TokenStream) -> TokenStream {
     let fields = a.params.iter().filter(|p| !p.required).map(|p| {
         let fname = ident(&p.ident);
         let fty = ty(&p.ty);
-        let fallback = format!("`{}` ({}).", p.wire_name, location_name(p.location));
+        let fallback = format!("`{}` ({}).", p.wire_name, p.location.as_str());
         let facts = p.facts.join(" ");
         let fdoc = match p
             .description
@@ -413,15 +413,6 @@ fn params_struct(a: &Action, cfg: &TokenStream) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
-    }
-}
-
-fn location_name(l: crate::model::ParamLocation) -> &'static str {
-    match l {
-        crate::model::ParamLocation::Path => "path",
-        crate::model::ParamLocation::Query => "query",
-        crate::model::ParamLocation::Header => "header",
-        crate::model::ParamLocation::Cookie => "cookie",
     }
 }
 

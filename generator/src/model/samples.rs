@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
 
-use super::{Action, BodyKind, Connector, ParamLocation};
+use super::{Action, BodyKind, Connector};
 
 mod conforms;
 
@@ -48,12 +48,7 @@ pub fn action_sample(a: &Action, doc: &Value) -> ActionSample {
         .params
         .iter()
         .map(|p| {
-            let loc = match p.location {
-                ParamLocation::Path => "path",
-                ParamLocation::Query => "query",
-                ParamLocation::Header => "header",
-                ParamLocation::Cookie => "cookie",
-            };
+            let loc = p.location.as_str();
             let decl = declared.iter().find(|d| {
                 d.get("name").and_then(Value::as_str) == Some(p.wire_name.as_str())
                     && d.get("in").and_then(Value::as_str) == Some(loc)
