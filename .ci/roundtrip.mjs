@@ -26,7 +26,7 @@
 //   - an object schema that does not mention `additionalProperties` gets `false`: properties
 //     the definition does not declare are not the generated types' business, and the
 //     sampler would invent 1–5 random ones;
-//   - a `oneOf`/`anyOf` with a `discriminator` gets, on each member, the tag value the
+//   - a `oneOf`/`anyOf` with a `discriminator` gets, on each member, the tag values the
 //     mapping (or the member's component name) gives it, as OpenAPI says it must be.
 //   - a sized integer format (`uint8`, `uint16`, `int16`…) becomes `minimum`/`maximum`.
 //   The `byte` format (base64) is added to the sampler, which does not know it.
@@ -224,9 +224,15 @@ function prepass(node, doc, names = false) {
     const mapping = out.discriminator.mapping || {};
     out[union] = out[union].map((member) => {
       if (!member || typeof member.$ref !== 'string') return member;
-      let tag = Object.keys(mapping).find((k) => mapping[k] === member.$ref);
-      if (tag === undefined) tag = unescapePointer(member.$ref.split('/').pop());
-      return { allOf: [member, { properties: { [prop]: { enum: [tag] } }, required: [prop] }] };
+      // Every tag that maps to the member (several may), as the generator reads the mapping:
+      // the same reference, or the component's name (bare or as the last pointer token).
+      const name = unescapePointer(member.$ref.split('/').pop());
+      let tags = Object.keys(mapping).filter((k) => {
+        const r = mapping[k];
+        return r === member.$ref || r === name || unescapePointer(String(r).split('/').pop()) === name;
+      });
+      if (tags.length === 0) tags = [name];
+      return { allOf: [member, { properties: { [prop]: { enum: tags } }, required: [prop] }] };
     });
   }
   if (out.nullable === true) {

@@ -236,3 +236,35 @@ fn recursive_external_schemas_are_fine() {
         "#/components/schemas/Node"
     );
 }
+
+/// A discriminator's mapping into another file (DigitalOcean's domain records) names the
+/// hoisted component afterwards, so the mapping still says which member each tag selects.
+#[test]
+fn discriminator_mapping_into_another_file_is_rebased() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(
+        d,
+        "root.yaml",
+        &format!(
+            "{HEAD}paths:\n  /records:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              anyOf:\n                - $ref: 'models/records.yml#/record_a'\n                - $ref: 'models/records.yml#/record_mx'\n              discriminator:\n                propertyName: type\n                mapping:\n                  A: 'models/records.yml#/record_a'\n                  MX: 'models/records.yml#/record_mx'\n                  Bare: Pet\n                  Missing: 'models/none.yml#/x'\n      responses:\n        '204': {{description: done}}\n"
+        ),
+    );
+    write(
+        d,
+        "models/records.yml",
+        "record_a:\n  type: object\n  properties:\n    type: {type: string}\n    data: {type: string}\nrecord_mx:\n  type: object\n  properties:\n    type: {type: string}\n    priority: {type: integer}\n",
+    );
+    let (l, diags) = load_path(&d.join("root.yaml"));
+    assert!(diags.is_empty(), "{diags:#?}");
+    let doc = l.expect("loads").document;
+    let schema =
+        &doc["paths"]["/records"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(schema["anyOf"][0]["$ref"], "#/components/schemas/record_a");
+    let mapping = &schema["discriminator"]["mapping"];
+    assert_eq!(mapping["A"], "#/components/schemas/record_a");
+    assert_eq!(mapping["MX"], "#/components/schemas/record_mx");
+    // A bare name and a mapping that resolves nowhere are left as written.
+    assert_eq!(mapping["Bare"], "Pet");
+    assert_eq!(mapping["Missing"], "models/none.yml#/x");
+}

@@ -8,8 +8,8 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use connectorkit_tests::unions::{
-    AnyPet, BinRangedouble, Campaign, Circle, Client, Contact, InstanceState, Reptile, RouteTarget,
-    Scalar, Shape,
+    AnyPet, BinRangedouble, Campaign, Circle, Client, Contact, DropletAction, InstanceState,
+    Reptile, RouteTarget, Scalar, Shape,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -93,6 +93,24 @@ fn discriminator_with_mapping_over_all_of_members() {
     assert!(
         matches!(p, AnyPet::Dog(ref d) if d.bark == "woof" && d.name == "Rex"),
         "{p:?}"
+    );
+}
+
+#[test]
+fn several_tags_mapping_to_one_member_are_a_variant_each() {
+    for (tag, want) in [("power_on", "PowerOn"), ("shutdown", "Shutdown")] {
+        let a: DropletAction = round_trip(json!({ "type": tag }));
+        let got = match a {
+            DropletAction::PowerOn(_) => "PowerOn",
+            DropletAction::Shutdown(_) => "Shutdown",
+            DropletAction::Snapshot(_) => "Snapshot",
+        };
+        assert_eq!(got, want);
+    }
+    let a: DropletAction = round_trip(json!({"type": "snapshot", "name": "nightly"}));
+    assert!(
+        matches!(a, DropletAction::Snapshot(ref s) if s.name.as_deref() == Some("nightly")),
+        "{a:?}"
     );
 }
 

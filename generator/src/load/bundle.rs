@@ -235,6 +235,9 @@ impl Bundler<'_> {
                 return;
             }
         }
+        if ctx.is_schema() {
+            self.rebase_mapping(node, ptr, file);
+        }
         match node {
             Value::Object(map) => {
                 for (k, v) in map.iter_mut() {
@@ -263,6 +266,56 @@ impl Bundler<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A `discriminator.mapping` value is a reference too (or a bare schema name): one into
+    /// another file (DigitalOcean: `models/domain_record_types.yml#/domain_record_a`) is
+    /// bundled like a `$ref` and rewritten to the hoisted component, so that the mapping still
+    /// names the member it maps to in the one bundled document.
+    fn rebase_mapping(&mut self, node: &mut Value, ptr: &str, file: usize) {
+        let Some(mapping) = node
+            .get("discriminator")
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let refs: Vec<(String, String)> = mapping
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            // A bare name (`Dog`) names a component; a root-internal `#/…` stays as it is.
+            .filter(|(_, r)| r.contains(['#', '/', '.']) && !(file == 0 && r.starts_with('#')))
+            .filter(|(_, r)| !is_remote(r))
+            .collect();
+        for (key, r) in refs {
+            // Only a mapping that resolves is rewritten; the model reports one that does not.
+            let resolves = match self.target(file, &r) {
+                Ok(Target::Rewrite(_)) => true,
+                Ok(Target::External(i, frag)) => self.files[i]
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.pointer(&frag))
+                    .is_some_and(Value::is_object),
+                _ => false,
+            };
+            if !resolves {
+                continue;
+            }
+            let mut at = pointer::push(&pointer::push(ptr, "discriminator"), "mapping");
+            at = pointer::push(&at, &key);
+            let mut tmp = serde_json::json!({ "$ref": r });
+            self.handle_ref(&mut tmp, &mut at, Ctx::Schema { top: false }, file, &r);
+            let Some(new) = tmp.get("$ref").and_then(Value::as_str) else {
+                continue;
+            };
+            if let Some(slot) = node
+                .get_mut("discriminator")
+                .and_then(|d| d.get_mut("mapping"))
+                .and_then(|m| m.get_mut(&key))
+            {
+                *slot = Value::String(new.to_string());
+            }
         }
     }
 

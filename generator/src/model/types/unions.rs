@@ -249,24 +249,33 @@ impl TypeSpace<'_> {
             if !is_plain_object(target) {
                 return None;
             }
-            // The mapping value is a `#/components/schemas/X` reference or a bare name.
-            let mapped = disc
+            // The mapping value is a `#/components/schemas/X` reference or a bare name. Several
+            // tags may map to one member (DigitalOcean's droplet actions: `power_on`,
+            // `shutdown`… all to `droplet_action`): a variant for each, in mapping order.
+            let mapped: Vec<String> = disc
                 .mapping
                 .iter()
-                .find(|(_, r)| {
+                .filter(|(_, r)| {
                     r.as_str() == reference.as_str()
                         || r.as_str() == key
                         || pointer::unescape(r.rsplit('/').next().unwrap_or_default()) == key
                 })
-                .map(|(v, _)| v.clone());
+                .map(|(v, _)| v.clone())
+                .collect();
+            let ty_name = self.components.get(&key).cloned().unwrap_or_default();
+            if !mapped.is_empty() {
+                tagged.extend(mapped.into_iter().map(|tag| (tag, ty_name.clone())));
+                continue;
+            }
             let fixed = || {
                 // Only the tag is read: no type is made, the pointer is not used.
                 let obj = self.member_object(m, "")?;
                 let prop = obj.properties.get(&disc.property_name)?;
                 self.one_value(prop)
             };
-            let tag = mapped.or_else(fixed).unwrap_or_else(|| key.clone());
-            tagged.push((tag, self.components.get(&key).cloned().unwrap_or_default()));
+            // Without a mapping the tag is the member's one fixed value, else its name.
+            let tag = fixed().unwrap_or_else(|| key.clone());
+            tagged.push((tag, ty_name));
         }
         if tagged.is_empty() {
             return None;
