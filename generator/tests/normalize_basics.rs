@@ -226,3 +226,22 @@ fn prefixes_for_openapiv3_strictness() {
         1
     );
 }
+
+/// Integers whose documented values go past `i64` (DigitalOcean's MySQL and Kafka settings)
+/// become `uint64`, so that those very values decode; anything negative keeps the type as is.
+#[test]
+fn integers_documented_past_i64_are_uint64() {
+    let (v, d) = schemas31(
+        "    Seeks: {type: integer, minimum: 1, maximum: 18446744073709551615}\n    Flush: {type: integer, example: 9223372036854776000, default: 9223372036854776000}\n    Small: {type: integer, maximum: 100}\n    Signed: {type: integer, minimum: -1, example: 9223372036854776000}\n    Int32: {type: integer, format: int32, example: 9223372036854776000}\n",
+    );
+    let s = &v["components"]["schemas"];
+    assert_eq!(
+        s["Seeks"],
+        json!({"type": "integer", "format": "uint64", "minimum": 1})
+    );
+    assert_eq!(s["Flush"]["format"], "uint64");
+    assert_eq!(s["Small"], json!({"type": "integer", "maximum": 100}));
+    assert_eq!(s["Signed"].get("format"), None);
+    assert_eq!(s["Int32"]["format"], "int32");
+    assert!(d.is_empty(), "{d:#?}");
+}

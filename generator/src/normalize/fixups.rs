@@ -8,7 +8,8 @@
 //! - string-typed booleans (`nullable: "true"`, `readOnly`, …) → booleans;
 //! - non-string `format`, `pattern`, `title`, `description` → strings;
 //! - negative or fractional `minLength` / `maxItems` / … dropped (warning);
-//! - `info.version` / `info.title` that are numbers → strings; missing ones → `""`.
+//! - `info.version` / `info.title` that are numbers → strings; missing ones → `""`;
+//! - an integer whose documented values go past `i64` (none negative) → `format: uint64`.
 
 use serde_json::{Map, Value};
 
@@ -50,6 +51,7 @@ pub(crate) fn schema(m: &mut Map<String, Value>, ptr: &str, cx: &mut Ctx3) {
             }
         }
     }
+    wide_integer(m);
     if matches!(m.get("required"), Some(Value::Bool(_))) {
         m.remove("required");
         cx.warn(
@@ -104,6 +106,45 @@ pub(crate) fn schema(m: &mut Map<String, Value>, ptr: &str, cx: &mut Ctx3) {
     }
     if let Some(Value::Array(req)) = m.get_mut("required") {
         req.retain(Value::is_string);
+    }
+}
+
+/// An integer whose own bounds, enum, default or example go past `i64` while none is
+/// negative (DigitalOcean: MySQL's `max_seeks_for_key` up to 18446744073709551615, Kafka's
+/// `flush_messages` defaulting to 9223372036854776000) is `format: uint64`: the values the
+/// definition itself documents decode. A bound past `u64` itself (or past `i64` once the
+/// type is `uint64`, which `u64` caps anyway) is dropped so that the schema keeps its type.
+fn wide_integer(m: &mut Map<String, Value>) {
+    if m.get("type").and_then(Value::as_str) != Some("integer") {
+        return;
+    }
+    if !matches!(
+        m.get("format").and_then(Value::as_str),
+        None | Some("int64" | "uint64")
+    ) {
+        return;
+    }
+    let mut values: Vec<&Value> = ["minimum", "maximum", "default", "example"]
+        .iter()
+        .filter_map(|k| m.get(*k))
+        .collect();
+    if let Some(Value::Array(e)) = m.get("enum") {
+        values.extend(e.iter());
+    }
+    let numbers: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+    let past_i64 = values
+        .iter()
+        .any(|v| v.is_number() && v.as_i64().is_none() && v.as_f64().is_some_and(|f| f > 0.0));
+    if !past_i64 || numbers.iter().any(|f| *f < 0.0) {
+        return;
+    }
+    m.insert("format".into(), Value::String("uint64".into()));
+    for key in ["minimum", "maximum"] {
+        if m.get(key)
+            .is_some_and(|v| v.is_number() && v.as_i64().is_none())
+        {
+            m.remove(key);
+        }
     }
 }
 
