@@ -517,7 +517,16 @@ function diff(a, b, schemas, doc, ptr, out) {
     for (const k of Object.keys(a)) {
       const p = `${ptr}/${esc(k)}`;
       if (!(k in b)) {
-        const required = schemas.some((s) => Array.isArray(s.required) && s.required.includes(k));
+        // A union member the instance's fixed-value properties rule out (Stripe's
+        // `object: "card"` against `bank_account`, which requires `country`) is not asked.
+        const fits = (s) =>
+          !s.properties ||
+          Object.entries(s.properties).every(([name, prop]) => {
+            const e = prop && Array.isArray(prop.enum) && prop.enum.length === 1 ? prop.enum[0] : undefined;
+            return e === undefined || !(name in a) || a[name] === e;
+          });
+        const asked = schemas.filter(fits);
+        const required = (asked.length ? asked : schemas).some((s) => Array.isArray(s.required) && s.required.includes(k));
         const objects = schemas.filter((s) => s.type === 'object' || s.properties || 'additionalProperties' in s);
         const undeclared =
           objects.length > 0 &&

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, head, post};
 use axum::Router;
 use connectorkit_tests::bodyless::Client;
 
@@ -38,6 +38,11 @@ async fn server() -> String {
             }),
         )
         .route("/greeting", get(|| async { "hello, world" }))
+        // axum answers HEAD with the headers alone, as every server must.
+        .route(
+            "/status",
+            head(|| async { ([("content-type", "application/json")], "{}") }),
+        )
         .route(
             "/fire",
             post(|| async { (StatusCode::ACCEPTED, "queued <ok>") }),
@@ -58,6 +63,9 @@ async fn a_response_without_a_documented_body_is_unit() {
     let unit: () = within(c.ping()).await.unwrap();
     assert_eq!(unit, ());
     let unit: () = within(c.remove_item("a1")).await.unwrap();
+    assert_eq!(unit, ());
+    // A HEAD's documented JSON body is never there to decode.
+    let unit: () = within(c.status_head()).await.unwrap();
     assert_eq!(unit, ());
 }
 

@@ -277,7 +277,7 @@ impl<'a> ActionCtx<'a> {
             .request_body
             .as_ref()
             .and_then(|b| self.body(space, diags, b));
-        let (success, errors) = self.responses(space, diags, op);
+        let (success, errors) = self.responses(space, diags, op, method);
         let success_type = self.success_outcome(space, &success);
         let error_type = self.error_outcome(space, &errors);
         let security = self.security(op, known_schemes);
@@ -972,6 +972,7 @@ impl<'a> ActionCtx<'a> {
         space: &mut TypeSpace<'_>,
         diags: &mut Diagnostics,
         op: &'a Operation,
+        method: &str,
     ) -> (Vec<ResponseCase>, Vec<ResponseCase>) {
         let rptr = pointer::push(&self.ptr, "responses");
         let mut success = Vec::new();
@@ -1010,8 +1011,10 @@ impl<'a> ActionCtx<'a> {
             };
             // A referenced response's types point at the component it came from. A 204 or
             // 205 has no body whatever the definition says (RFC 9110 §15.3.5, §15.3.6): the
-            // server sends none, so decoding one would fail on every success.
-            let body = if matches!(status, StatusMatch::Code(204 | 205)) {
+            // server sends none, so decoding one would fail on every success. Nor has any
+            // response to HEAD (§9.3.2; Kubernetes documents its proxy HEADs with a string body).
+            let head = method.eq_ignore_ascii_case("head");
+            let body = if head || matches!(status, StatusMatch::Code(204 | 205)) {
                 ResponseBody::Empty
             } else {
                 self.response_body(space, &resp, &ctx, &self.resolver.follow(&ptr))
@@ -1030,9 +1033,14 @@ impl<'a> ActionCtx<'a> {
         }
         if success.is_empty() {
             // Nothing says what a success carries: its raw bytes, never a JSON decode.
+            let head = method.eq_ignore_ascii_case("head");
             success.push(ResponseCase {
                 status: StatusMatch::Range(2),
-                body: ResponseBody::Bytes,
+                body: if head {
+                    ResponseBody::Empty
+                } else {
+                    ResponseBody::Bytes
+                },
                 variant: "Success".into(),
                 description: UNDOCUMENTED_SUCCESS.into(),
             });
