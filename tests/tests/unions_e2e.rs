@@ -264,4 +264,22 @@ fn any_of_objects_is_one_struct_and_keeps_every_member_property() {
     assert!(
         serde_json::from_value::<connectorkit_tests::unions::Audience>(json!({"size": 1})).is_err()
     );
+    // Differently documented, different enum lists: one struct; every listed value decodes.
+    use connectorkit_tests::unions::CaptureOptions;
+    let o: CaptureOptions = round_trip(json!({
+        "capture_method": "manual", "setup_future_usage": "off_session", "verification_method": "instant"
+    }));
+    assert_eq!(
+        o.verification_method
+            .map(|v| v.as_str().to_string())
+            .as_deref(),
+        Some("instant")
+    );
+    let o: CaptureOptions = round_trip(json!({"setup_future_usage": "none"}));
+    assert_eq!(
+        o.setup_future_usage
+            .map(|v| v.as_str().to_string())
+            .as_deref(),
+        Some("none")
+    );
 }

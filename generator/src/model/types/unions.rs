@@ -98,7 +98,10 @@ impl TypeSpace<'_> {
     /// `last` together, and an untagged enum kept only the first member's two), so the
     /// members are one struct of all their properties, each optional unless every member
     /// requires it (as typify models `anyOf`). A free member (`{}`) keeps a fallback: an
-    /// untagged union of that struct and the raw value. `None` when a member is not an
+    /// untagged union of that struct and the raw value. Members may document one property
+    /// differently and list different values for a string enum (Stripe's payment method
+    /// options: `setup_future_usage` is `[none]` in one member, `[none, off_session,
+    /// on_session]` in the other): see [`merge_property`]. `None` when a member is not an
     /// object or two members type one property differently.
     fn any_of_objects(
         &mut self,
@@ -124,9 +127,8 @@ impl TypeSpace<'_> {
             for (k, v) in &o.properties {
                 match properties.get(k) {
                     Some(existing) => {
-                        if serde_json::to_value(existing).ok() != serde_json::to_value(v).ok() {
-                            return None;
-                        }
+                        let merged = merge_property(existing, v)?;
+                        properties.insert(k.clone(), merged);
                     }
                     None => {
                         properties.insert(k.clone(), v.clone());
@@ -796,4 +798,91 @@ fn rank(ty: &RustType, defs: &HashMap<&str, &TypeDef>, depth: usize) -> Rank {
             None => (9, 0, 0),
         },
     }
+}
+
+/// Keywords that document a schema without changing which values it accepts.
+const ANNOTATIONS: [&str; 9] = [
+    "description",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "xml",
+];
+
+/// `v` without its annotations (nor `x-` extensions), at every depth; the names in a
+/// `properties` map are property names, not keywords, and stay.
+fn without_annotations(v: &serde_json::Value, names: bool) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| {
+                    names || !(ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-"))
+                })
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        without_annotations(v, !names && k == "properties"),
+                    )
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|v| without_annotations(v, false)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// One property two `anyOf` members both declare, as the merged struct types it: the same
+/// schema up to annotations (the first member's documentation is kept), `nullable` if either
+/// is, and two string enums as one enum of both members' values (a plain string where one
+/// member lists none). `None` when they accept different kinds of value.
+fn merge_property(
+    a: &ReferenceOr<Box<Schema>>,
+    b: &ReferenceOr<Box<Schema>>,
+) -> Option<ReferenceOr<Box<Schema>>> {
+    use serde_json::Value;
+    let full = serde_json::to_value(a).ok()?;
+    let mut x = without_annotations(&full, false);
+    let mut y = without_annotations(&serde_json::to_value(b).ok()?, false);
+    if x == y {
+        return Some(a.clone());
+    }
+    let (xo, yo) = (x.as_object_mut()?, y.as_object_mut()?);
+    let nullable = [&mut *xo, &mut *yo]
+        .into_iter()
+        .any(|o| o.remove("nullable") == Some(Value::Bool(true)));
+    let (xe, ye) = (xo.remove("enum"), yo.remove("enum"));
+    if xo != yo {
+        return None;
+    }
+    let strings = xo.get("type").and_then(Value::as_str) == Some("string");
+    let values = match (xe, ye) {
+        (None, None) => None,
+        (Some(Value::Array(p)), Some(Value::Array(q))) if strings => {
+            let mut all = p;
+            all.extend(
+                q.into_iter()
+                    .filter(|v| !all.contains(v))
+                    .collect::<Vec<_>>(),
+            );
+            Some(all)
+        }
+        // One member lists values and the other takes any string: any string.
+        (Some(_), None) | (None, Some(_)) if strings => None,
+        _ => return None,
+    };
+    let mut out = full;
+    let o = out.as_object_mut()?;
+    match values {
+        Some(all) => o.insert("enum".into(), Value::Array(all)),
+        None => o.remove("enum"),
+    };
+    if nullable {
+        o.insert("nullable".into(), Value::Bool(true));
+    }
+    serde_json::from_value(out).ok()
 }
