@@ -455,6 +455,15 @@ function sample(crate) {
   fs.writeFileSync(path.join(crate, 'roundtrip/sampler.json'), JSON.stringify({ faults, untested, repaired, exampleFaults, unchecked }, null, 1));
 }
 
+// Whether a property's schema lets its value be null: `nullable`, a `null` type or enum
+// value, or no constraint on the kind of value at all.
+function allowsNull(schema, doc) {
+  const all = expand(schema, doc);
+  if (all.some((s) => s.nullable === true || s.type === 'null' || (Array.isArray(s.type) && s.type.includes('null')))) return true;
+  if (all.some((s) => Array.isArray(s.enum) && s.enum.includes(null))) return true;
+  return all.every((s) => s.type === undefined && !s.properties && !s.items && !Array.isArray(s.enum));
+}
+
 // Schemas that may describe the value at a place, through $ref, allOf, oneOf, anyOf.
 function expand(schema, doc, seen = new Set()) {
   if (!schema || typeof schema !== 'object') return [];
@@ -525,7 +534,11 @@ function diff(a, b, schemas, doc, ptr, out) {
             const e = prop && Array.isArray(prop.enum) && prop.enum.length === 1 ? prop.enum[0] : undefined;
             return e === undefined || !(name in a) || a[name] === e;
           });
-        const asked = schemas.filter(fits);
+        // Nor is a member that declares the property without allowing null, when the value is
+        // null (GitHub's `owner: anyOf [simple-user, enterprise]`: a null `name` is a
+        // simple-user's, where it is optional; an enterprise requires a non-null one).
+        const nullIn = (s) => a[k] !== null || !(s.properties && s.properties[k]) || allowsNull(s.properties[k], doc);
+        const asked = schemas.filter((s) => fits(s) && nullIn(s));
         const required = (asked.length ? asked : schemas).some((s) => Array.isArray(s.required) && s.required.includes(k));
         const objects = schemas.filter((s) => s.type === 'object' || s.properties || 'additionalProperties' in s);
         const undeclared =

@@ -30,7 +30,9 @@
 //!
 //! The semantics are serde's derive's: unknown properties are ignored, a missing property is
 //! `None` for an `Option` field and an error otherwise, `null` is `None` for an `Option`.
+//! Only [`try_exact`] (an untagged union's first pass) minds properties left over.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt::Display;
 use std::marker::PhantomData;
@@ -88,7 +90,67 @@ impl<E: de::Error> Object<E> {
 
 /// `v` as a `T`, if it decodes as one (an untagged union trying its variants in order).
 pub fn try_as<T: DeserializeOwned>(v: &Value) -> Option<T> {
-    T::deserialize(v).ok()
+    let before = LOSSY.with(Cell::get);
+    let t = T::deserialize(v).ok();
+    if t.is_none() {
+        // What a failed attempt left behind says nothing about the value that is kept.
+        LOSSY.with(|l| l.set(before));
+    }
+    t
+}
+
+/// `v` as a `T` if it decodes as one *without losing anything*: no object on the way has a
+/// property its struct does not take. An untagged union first looks for such a variant, then
+/// takes the first that decodes at all ([`try_as`]): with overlapping members (Discord's
+/// command options all have `type`, `name`, `description`; only the string option has
+/// `min_length`), the first member would otherwise take values that belong to a later one
+/// and drop what it does not know.
+pub fn try_exact<T: DeserializeOwned>(v: &Value) -> Option<T> {
+    let before = LOSSY.with(Cell::get);
+    STRICT.with(|s| s.set(s.get() + 1));
+    let t = T::deserialize(v).ok();
+    STRICT.with(|s| s.set(s.get() - 1));
+    let lossless = LOSSY.with(Cell::get) == before;
+    LOSSY.with(|l| l.set(before));
+    t.filter(|_| lossless)
+}
+
+/// [`try_as`], for a member that requires its property `key` to be `want` (one fixed
+/// integer or boolean: Discord's command options are told apart by `type: 3`, `type: 4`…).
+pub fn try_as_if<T: DeserializeOwned>(v: &Value, key: &str, want: impl Into<Value>) -> Option<T> {
+    if v.get(key) == Some(&want.into()) {
+        try_as(v)
+    } else {
+        None
+    }
+}
+
+/// [`try_exact`], for a member that requires its property `key` to be `want`.
+pub fn try_exact_if<T: DeserializeOwned>(
+    v: &Value,
+    key: &str,
+    want: impl Into<Value>,
+) -> Option<T> {
+    if v.get(key) == Some(&want.into()) {
+        try_exact(v)
+    } else {
+        None
+    }
+}
+
+thread_local! {
+    /// How many [`try_exact`] calls are under way on this thread.
+    static STRICT: Cell<u32> = const { Cell::new(0) };
+    /// How many objects were dropped with properties no field took, while [`STRICT`].
+    static LOSSY: Cell<u64> = const { Cell::new(0) };
+}
+
+impl<E> Drop for Object<E> {
+    fn drop(&mut self) {
+        if !self.map.is_empty() && STRICT.with(Cell::get) > 0 {
+            LOSSY.with(|l| l.set(l.get().wrapping_add(1)));
+        }
+    }
 }
 
 fn decode<T: DeserializeOwned, E: de::Error>(key: &str, v: Value) -> Result<T, E> {
@@ -190,6 +252,37 @@ mod tests {
         );
         let s = parse(r#"{"a": 1, "c": 3, "n": 4, "v": null}"#).unwrap();
         assert_eq!((s.c, s.n, s.v), (Some(Some(3)), Some(4), Value::Null));
+    }
+
+    #[test]
+    fn try_exact_refuses_what_leaves_a_property_behind() {
+        #[derive(Debug)]
+        struct Outer {
+            inner: S,
+        }
+        impl<'de> Deserialize<'de> for Outer {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut o = Object::<D::Error>::deserialize(d)?;
+                Ok(Self {
+                    inner: o.field("inner")?,
+                })
+            }
+        }
+        let whole = serde_json::json!({"inner": {"a": 1, "n": null, "v": 0}});
+        assert!(try_exact::<Outer>(&whole).is_some());
+        // A property the outer struct does not take, then one an inner struct does not.
+        let outer_extra = serde_json::json!({"inner": {"a": 1, "n": null, "v": 0}, "x": 1});
+        assert!(try_exact::<Outer>(&outer_extra).is_none());
+        assert!(try_as::<Outer>(&outer_extra).is_some());
+        // `S` keeps its extra properties (`more`): nothing is left behind.
+        let kept = serde_json::json!({"inner": {"a": 1, "n": null, "v": 0, "x": true}});
+        assert_eq!(
+            try_exact::<Outer>(&kept).map(|o| o.inner.more.len()),
+            Some(1)
+        );
+        // A failed attempt inside does not count against the value kept.
+        assert!(try_as::<S>(&serde_json::json!({"a": "no", "z": 1})).is_none());
+        assert!(try_exact::<Outer>(&whole).is_some());
     }
 
     #[test]

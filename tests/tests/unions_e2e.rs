@@ -115,6 +115,18 @@ fn several_tags_mapping_to_one_member_are_a_variant_each() {
 }
 
 #[test]
+fn overlapping_members_take_the_value_that_loses_nothing() {
+    use connectorkit_tests::unions::CommandOption;
+    let o: CommandOption = round_trip(json!({"type": 3, "name": "q", "min_length": 2}));
+    assert!(
+        matches!(o, CommandOption::TextOption(ref t) if t.min_length == Some(2)),
+        "{o:?}"
+    );
+    let o: CommandOption = round_trip(json!({"type": 11, "name": "file"}));
+    assert!(matches!(o, CommandOption::AttachmentOption(_)), "{o:?}");
+}
+
+#[test]
 fn discriminator_without_mapping_uses_schema_names() {
     let r: Reptile = round_trip(json!({"species": "Snake", "length": 2.5}));
     assert!(

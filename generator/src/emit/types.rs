@@ -93,12 +93,15 @@ fn struct_serialize(
 
 /// `Deserialize` for an untagged union: the value is read once, then each variant is tried in
 /// the model's order (the first that decodes wins, as with `#[serde(untagged)]`); a
-/// `serde_json::Value` variant takes whatever is left.
+/// `serde_json::Value` variant takes whatever is left. Where two or more variants are named
+/// types (structs that could take one object), a first pass looks for one that decodes it
+/// without leaving a property behind (`connectorkit::de::try_exact`).
 fn untagged_deserialize(
     name: &proc_macro2::Ident,
     variants: &[crate::model::Variant],
 ) -> TokenStream {
     let mut arms = Vec::new();
+    let mut exact = Vec::new();
     let mut last = None;
     for v in variants {
         let vi = ident(&v.ident);
@@ -107,12 +110,46 @@ fn untagged_deserialize(
                 last = Some(quote!(Ok(Self::#vi(v))));
                 break;
             }
-            Some(_) => arms.push(quote! {
-                if let Some(x) = connectorkit::de::try_as(&v) {
-                    return Ok(Self::#vi(x));
+            Some(ty) => {
+                // A member's fixed non-string property (Discord's `type: 3`) is checked first.
+                let (exact_call, lenient_call) = match &v.guard {
+                    None => (
+                        quote!(connectorkit::de::try_exact(&v)),
+                        quote!(connectorkit::de::try_as(&v)),
+                    ),
+                    Some(g) => {
+                        let key = &g.property;
+                        let value = match g.value {
+                            crate::model::GuardValue::Int(n) => {
+                                let n = proc_macro2::Literal::i64_suffixed(n);
+                                quote!(#n)
+                            }
+                            crate::model::GuardValue::Bool(b) => quote!(#b),
+                        };
+                        (
+                            quote!(connectorkit::de::try_exact_if(&v, #key, #value)),
+                            quote!(connectorkit::de::try_as_if(&v, #key, #value)),
+                        )
+                    }
+                };
+                if may_drop_properties(ty) {
+                    exact.push(quote! {
+                        if let Some(x) = #exact_call {
+                            return Ok(Self::#vi(x));
+                        }
+                    });
                 }
-            }),
+                arms.push(quote! {
+                    if let Some(x) = #lenient_call {
+                        return Ok(Self::#vi(x));
+                    }
+                });
+            }
         }
+    }
+    // A first pass only matters when two variants could both take one object.
+    if exact.len() < 2 {
+        exact.clear();
     }
     let binding = if arms.is_empty() && last.is_none() {
         quote!(_)
@@ -127,6 +164,7 @@ fn untagged_deserialize(
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let #binding = <connectorkit::serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                #(#exact)*
                 #(#arms)*
                 #last
             }
@@ -513,5 +551,17 @@ fn status_doc(c: &crate::model::ResponseCase) -> String {
         format!("{status}.")
     } else {
         format!("{status}: {desc}")
+    }
+}
+
+/// Whether decoding a `ty` could leave an object's property behind: it holds a named type (a
+/// struct, or a union of them) somewhere.
+fn may_drop_properties(ty: &RustType) -> bool {
+    match ty {
+        RustType::Named(_) => true,
+        RustType::Vec(t) | RustType::Map(t) | RustType::Option(t) | RustType::Boxed(t) => {
+            may_drop_properties(t)
+        }
+        _ => false,
     }
 }

@@ -17,7 +17,7 @@ mod types;
 pub mod typing;
 pub mod values;
 
-pub use types::{ExtraProperties, Field, RustType, TypeDef, TypeKind, Variant};
+pub use types::{ExtraProperties, Field, Guard, GuardValue, RustType, TypeDef, TypeKind, Variant};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceSet;

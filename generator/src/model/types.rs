@@ -223,6 +223,27 @@ pub struct Variant {
     pub ty: Option<RustType>,
     /// Docs.
     pub doc: Option<String>,
+    /// Untagged unions: a property the member requires with one fixed value that is not a
+    /// string (Discord's `type: 3`), checked before the variant is tried.
+    pub guard: Option<Guard>,
+}
+
+/// A property and the one value a member requires it to have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Guard {
+    /// JSON name of the property.
+    pub property: String,
+    /// The value.
+    pub value: GuardValue,
+}
+
+/// The fixed value of a [`Guard`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum GuardValue {
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
 }
 
 /// A struct's flattened map of the properties its schema does not list.
@@ -814,6 +835,7 @@ impl<'a> TypeSpace<'a> {
                     wire: Some(v.clone()),
                     ty: None,
                     doc: shown.map(|d| format!("{d} (`{v}`)")),
+                    guard: None,
                 }
             })
             .collect();

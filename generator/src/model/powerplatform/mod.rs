@@ -350,6 +350,7 @@ fn add_choice_types(c: &mut Connector, conn: &mut Connection) {
                         wire: Some(value.clone()),
                         ty: None,
                         doc: Some(format!("{text} (`{value}`).")),
+                        guard: None,
                     })
                     .collect(),
             },

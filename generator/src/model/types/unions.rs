@@ -170,12 +170,14 @@ impl TypeSpace<'_> {
                     wire: None,
                     ty: Some(RustType::Named(sname)),
                     doc: Some("An object: the properties of the members it matches.".into()),
+                    guard: None,
                 },
                 Variant {
                     ident: "Other".into(),
                     wire: None,
                     ty: Some(RustType::Value),
                     doc: Some(OTHER_DOC.to_string()),
+                    guard: None,
                 },
             ],
             tag: None,
@@ -297,6 +299,7 @@ impl TypeSpace<'_> {
                 wire: Some(tag),
                 ty: Some(RustType::Named(ty_name)),
                 doc: None,
+                guard: None,
             });
         }
         Some(TypeKind::Union {
@@ -431,6 +434,41 @@ impl TypeSpace<'_> {
         }
     }
 
+    /// The one integer or boolean value a property's schema allows (an `enum` of one).
+    fn one_guard_value(&self, prop: &ReferenceOr<Box<Schema>>) -> Option<GuardValue> {
+        let schema: &Schema = match prop {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => self.component_schema(reference)?.0,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Integer(i)) => match i.enumeration.as_slice() {
+                [Some(v)] => Some(GuardValue::Int(*v)),
+                _ => None,
+            },
+            SchemaKind::Type(Type::Boolean(b)) => match b.enumeration.as_slice() {
+                [Some(v)] => Some(GuardValue::Bool(*v)),
+                _ => None,
+            },
+            SchemaKind::Any(a) => match a.enumeration.as_slice() {
+                [serde_json::Value::Number(n)] => n.as_i64().map(GuardValue::Int),
+                [serde_json::Value::Bool(b)] => Some(GuardValue::Bool(*b)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The first property an untagged member requires with one fixed integer or boolean.
+    fn guard(&self, member: &ReferenceOr<Schema>) -> Option<Guard> {
+        let obj = self.member_object(member, "")?;
+        obj.required.iter().find_map(|k| {
+            Some(Guard {
+                property: k.clone(),
+                value: self.one_guard_value(obj.properties.get(k)?)?,
+            })
+        })
+    }
+
     /// A property every member requires with one fixed value, a different one per member:
     /// its name and the values in member order. `preferred` (a discriminator name) wins.
     fn fixed_tag(
@@ -533,6 +571,7 @@ impl TypeSpace<'_> {
                 wire: Some(value.clone()),
                 ty,
                 doc: obj.doc.clone(),
+                guard: None,
             });
         }
         TypeKind::Union {
@@ -587,6 +626,7 @@ impl TypeSpace<'_> {
                 wire: None,
                 ty: Some(ty),
                 doc,
+                guard: self.guard(m),
             });
         }
         if !variants.iter().any(|v| v.ty == Some(RustType::Value)) {
@@ -596,6 +636,7 @@ impl TypeSpace<'_> {
                 wire: None,
                 ty: Some(RustType::Value),
                 doc: Some(OTHER_DOC.to_string()),
+                guard: None,
             });
         }
         TypeKind::Union {
