@@ -79,3 +79,14 @@ fn conflicting_members_fall_back_to_json() {
     assert_eq!(c.city, Some(json!(9000)));
     assert_eq!(c.zip.as_deref(), Some("9000"));
 }
+
+#[test]
+fn an_object_property_in_two_members_is_both() {
+    let body =
+        json!({"min_instances": 2, "metrics": {"cpu_percent": 75, "requests_per_second": 40}});
+    let s: connectorkit_tests::allof::ServiceScaling =
+        serde_json::from_value(body.clone()).unwrap();
+    let m = s.metrics.as_ref().expect("metrics");
+    assert_eq!((m.cpu_percent, m.requests_per_second), (Some(75), Some(40)));
+    assert_eq!(serde_json::to_value(&s).unwrap(), body);
+}

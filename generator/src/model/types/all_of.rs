@@ -394,6 +394,29 @@ impl TypeSpace<'_> {
                     merged.origins.insert(k.clone(), here);
                     continue;
                 }
+                // Two members that both describe an object property (DigitalOcean's service
+                // autoscaling: `metrics` with `cpu` in the base, with the request metrics in
+                // the extension) mean both at once: the property is their `allOf`, one struct
+                // of every property (the first member's place names it).
+                if a == Shape::Object
+                    && b == Shape::Object
+                    && serde_json::to_value(before).ok() != serde_json::to_value(v).ok()
+                {
+                    let unbox = |r: &ReferenceOr<Box<Schema>>| match r {
+                        ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
+                        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                            reference: reference.clone(),
+                        },
+                    };
+                    let both = ReferenceOr::Item(Box::new(Schema {
+                        schema_data: Default::default(),
+                        schema_kind: SchemaKind::AllOf {
+                            all_of: vec![unbox(before), unbox(v)],
+                        },
+                    }));
+                    merged.properties.insert(k.clone(), both);
+                    continue;
+                }
             }
             merged.properties.insert(k.clone(), v.clone());
             merged.origins.insert(k.clone(), here);
