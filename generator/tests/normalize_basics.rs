@@ -245,3 +245,23 @@ fn integers_documented_past_i64_are_uint64() {
     assert_eq!(s["Int32"]["format"], "int32");
     assert!(d.is_empty(), "{d:#?}");
 }
+
+/// Object keywords beside another `type` (Partner Center's referral tags) are dropped, with
+/// a located warning; the schema keeps the type it states.
+#[test]
+fn object_keywords_beside_another_type_are_dropped() {
+    let (v, d) = schemas31(
+        "    Tags:\n      type: array\n      items: {type: string, properties: {tag: {type: string}}, required: [tag]}\n",
+    );
+    assert_eq!(
+        v["components"]["schemas"]["Tags"]["items"],
+        json!({"type": "string"})
+    );
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "normalize/dead-keywords");
+    assert!(
+        d[0].location.json_pointer.ends_with("/items/properties"),
+        "{:?}",
+        d[0]
+    );
+}

@@ -9,7 +9,8 @@
 //! - non-string `format`, `pattern`, `title`, `description` → strings;
 //! - negative or fractional `minLength` / `maxItems` / … dropped (warning);
 //! - `info.version` / `info.title` that are numbers → strings; missing ones → `""`;
-//! - an integer whose documented values go past `i64` (none negative) → `format: uint64`.
+//! - an integer whose documented values go past `i64` (none negative) → `format: uint64`;
+//! - object keywords (`properties`, …) beside a `type` that is not `object` dropped (warning).
 
 use serde_json::{Map, Value};
 
@@ -52,6 +53,7 @@ pub(crate) fn schema(m: &mut Map<String, Value>, ptr: &str, cx: &mut Ctx3) {
         }
     }
     wide_integer(m);
+    dead_object_keywords(m, ptr, cx);
     if matches!(m.get("required"), Some(Value::Bool(_))) {
         m.remove("required");
         cx.warn(
@@ -146,6 +148,44 @@ fn wide_integer(m: &mut Map<String, Value>) {
             m.remove(key);
         }
     }
+}
+
+/// Object keywords beside a `type` that is not `object` (Partner Center's referral tags:
+/// `items: {type: string, properties: {tag: …}}`) apply to no value the schema allows:
+/// they are dropped with a warning, and the schema is the `type` it says.
+fn dead_object_keywords(m: &mut Map<String, Value>, ptr: &str, cx: &mut Ctx3) {
+    let Some(ty @ ("string" | "integer" | "number" | "boolean" | "array")) =
+        m.get("type").and_then(Value::as_str)
+    else {
+        return;
+    };
+    let ty = ty.to_string();
+    let dead: Vec<&str> = [
+        "properties",
+        "additionalProperties",
+        "minProperties",
+        "maxProperties",
+    ]
+    .into_iter()
+    .filter(|k| m.contains_key(*k))
+    .collect();
+    if dead.is_empty() {
+        return;
+    }
+    for k in &dead {
+        m.remove(*k);
+    }
+    if matches!(m.get("required"), Some(Value::Array(_))) {
+        m.remove("required");
+    }
+    cx.warn(
+        "normalize/dead-keywords",
+        format!(
+            "`{}` cannot apply to a `type: {ty}` value; ignored (write `type: object` if the value is an object)",
+            dead.join("`, `")
+        ),
+        &format!("{ptr}/{}", dead[0]),
+    );
 }
 
 /// Applies every fix.
