@@ -67,34 +67,44 @@ pub fn action_sample(a: &Action, doc: &Value) -> ActionSample {
             Some(sample(doc, schema?, 0, &mut BTreeSet::new()))
         })
         .collect();
-    let body = a.body.as_ref().map(|b| {
-        let content = op
-            .and_then(|o| o.get("requestBody"))
-            .map(|rb| resolve(doc, rb))
-            .and_then(|rb| rb.get("content"))
-            .and_then(Value::as_object);
-        let media = content.and_then(|c| {
-            let wanted = |k: &str| match &b.kind {
-                BodyKind::Json(_) => k.contains("json"),
-                BodyKind::Form(_) => k.starts_with("application/x-www-form-urlencoded"),
-                BodyKind::Multipart(_) => k.starts_with("multipart/"),
-                BodyKind::Bytes(ct) | BodyKind::Text(ct) => k == ct,
-            };
-            c.iter()
-                .find(|(k, _)| wanted(&k.to_ascii_lowercase()))
-                .or_else(|| c.iter().next())
-                .map(|(_, m)| m)
+    let body = a
+        .body
+        .as_ref()
+        .map(|b| {
+            let content = op
+                .and_then(|o| o.get("requestBody"))
+                .map(|rb| resolve(doc, rb))
+                .and_then(|rb| rb.get("content"))
+                .and_then(Value::as_object);
+            let media = content.and_then(|c| {
+                let wanted = |k: &str| match &b.kind {
+                    BodyKind::Json(_) => k.contains("json"),
+                    BodyKind::Form(_) => k.starts_with("application/x-www-form-urlencoded"),
+                    BodyKind::Multipart(_) => k.starts_with("multipart/"),
+                    BodyKind::Bytes(ct) | BodyKind::Text(ct) => k == ct,
+                };
+                c.iter()
+                    .find(|(k, _)| wanted(&k.to_ascii_lowercase()))
+                    .or_else(|| c.iter().next())
+                    .map(|(_, m)| m)
+            });
+            match media {
+                Some(m) => match (m.get("example"), m.get("schema")) {
+                    (Some(ex), None) => ex.clone(),
+                    (Some(ex), Some(s)) if conforms(doc, ex, s) => ex.clone(),
+                    (_, Some(s)) => sample(doc, s, 0, &mut BTreeSet::new()),
+                    (None, None) => Value::Null,
+                },
+                None => Value::Null,
+            }
+        })
+        // A free-form JSON body (`schema: {}`: Azure Machine Learning's create and update
+        // actions) has no sample value of its own; a required body is sent, so an empty object
+        // rather than `null` (which a server reads as no body).
+        .map(|v| match (&v, a.body.as_ref().map(|b| &b.kind)) {
+            (Value::Null, Some(BodyKind::Json(_))) => json!({}),
+            _ => v,
         });
-        match media {
-            Some(m) => match (m.get("example"), m.get("schema")) {
-                (Some(ex), None) => ex.clone(),
-                (Some(ex), Some(s)) if conforms(doc, ex, s) => ex.clone(),
-                (_, Some(s)) => sample(doc, s, 0, &mut BTreeSet::new()),
-                (None, None) => Value::Null,
-            },
-            None => Value::Null,
-        }
-    });
     ActionSample { params, body }
 }
 
@@ -180,12 +190,23 @@ fn sample_resolved(doc: &Value, s: &Value, depth: usize, seen: &mut BTreeSet<Str
                     &mut v,
                 ) {
                     if !m.contains_key(prop) {
-                        if let Some(name) = first
-                            .get("$ref")
-                            .and_then(Value::as_str)
-                            .and_then(|r| r.rsplit('/').next())
-                        {
-                            m.insert(prop.to_string(), Value::from(name));
+                        if let Some(r) = first.get("$ref").and_then(Value::as_str) {
+                            // The mapping's tag for the member, else its schema's name.
+                            let name = r.rsplit('/').next().unwrap_or_default();
+                            let mapped = s
+                                .pointer("/discriminator/mapping")
+                                .and_then(Value::as_object)
+                                .and_then(|mapping| {
+                                    mapping.iter().find(|(_, to)| {
+                                        to.as_str().is_some_and(|to| {
+                                            to == r
+                                                || to == name
+                                                || to.rsplit('/').next() == Some(name)
+                                        })
+                                    })
+                                })
+                                .map(|(tag, _)| tag.as_str());
+                            m.insert(prop.to_string(), Value::from(mapped.unwrap_or(name)));
                         }
                     }
                 }
@@ -716,6 +737,25 @@ mod tests {
             &mut BTreeSet::new(),
         );
         assert_eq!(v, json!({"next": null}));
+    }
+
+    #[test]
+    fn a_discriminated_sample_carries_the_mapping_tag() {
+        let doc = json!({"components": {"schemas": {"record_a": {
+            "type": "object", "required": ["data"], "properties": {"data": {"type": "string"}}
+        }}}});
+        let schema = json!({
+            "oneOf": [{"$ref": "#/components/schemas/record_a"}],
+            "discriminator": {"propertyName": "type", "mapping": {"A": "#/components/schemas/record_a"}}
+        });
+        let v = sample(&doc, &schema, 0, &mut BTreeSet::new());
+        assert_eq!(v["type"], "A", "{v}");
+        let unmapped = json!({
+            "oneOf": [{"$ref": "#/components/schemas/record_a"}],
+            "discriminator": {"propertyName": "type"}
+        });
+        let v = sample(&doc, &unmapped, 0, &mut BTreeSet::new());
+        assert_eq!(v["type"], "record_a", "{v}");
     }
 
     fn string_of(schema: Value) -> String {
