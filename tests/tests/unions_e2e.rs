@@ -115,6 +115,21 @@ fn several_tags_mapping_to_one_member_are_a_variant_each() {
 }
 
 #[test]
+fn a_union_beside_type_object_is_still_the_union() {
+    use connectorkit_tests::unions::RepoRule;
+    let r: RepoRule =
+        round_trip(json!({"type": "branch_name_pattern", "parameters": {"pattern": "main"}}));
+    assert!(
+        matches!(r, RepoRule::BranchNamePattern(ref p) if p.pattern.as_deref() == Some("main")),
+        "{r:?}"
+    );
+    assert!(matches!(
+        round_trip::<RepoRule>(json!({"type": "creation"})),
+        RepoRule::Creation
+    ));
+}
+
+#[test]
 fn overlapping_members_take_the_value_that_loses_nothing() {
     use connectorkit_tests::unions::CommandOption;
     let o: CommandOption = round_trip(json!({"type": 3, "name": "q", "min_length": 2}));

@@ -717,6 +717,7 @@ impl<'a> TypeSpace<'a> {
                 true
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::Any(any) if any_union(any).is_some() => true,
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
                 self.all_of_merges(schema, all_of, ptr)
             }
@@ -768,6 +769,10 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::AnyOf { any_of } => {
                 Some(self.union_kind(name, schema, any_of, ptr, "anyOf"))
             }
+            // `type: object` (or a title, a description) beside the `oneOf`: GitHub's
+            // `repository-rule`, 23 members told apart by `type`.
+            SchemaKind::Any(any) if any_union(any).is_some() => any_union(any)
+                .map(|(members, keyword)| self.union_kind(name, schema, members, ptr, keyword)),
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
                 self.all_of_kind(name, schema, all_of, ptr)
             }
@@ -1312,6 +1317,20 @@ fn string_format(f: &VariantOrUnknownOrEmpty<StringFormat>) -> RustType {
         VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => RustType::Base64,
         VariantOrUnknownOrEmpty::Unknown(u) if u == "uuid" => RustType::Uuid,
         _ => RustType::String,
+    }
+}
+
+/// The members of a union that sits beside nothing but `type: object` (openapiv3 reads it as
+/// an `AnySchema`): no properties, no `allOf`, one of `oneOf`/`anyOf`.
+fn any_union(any: &AnySchema) -> Option<(&[ReferenceOr<Schema>], &'static str)> {
+    let plain = any.properties.is_empty()
+        && any.all_of.is_empty()
+        && any.additional_properties.is_none()
+        && matches!(any.typ.as_deref(), None | Some("object"));
+    match (plain, any.one_of.is_empty(), any.any_of.is_empty()) {
+        (true, false, true) => Some((&any.one_of, "oneOf")),
+        (true, true, false) => Some((&any.any_of, "anyOf")),
+        _ => None,
     }
 }
 
