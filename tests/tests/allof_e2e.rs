@@ -82,11 +82,22 @@ fn conflicting_members_fall_back_to_json() {
 
 #[test]
 fn an_object_property_in_two_members_is_both() {
-    let body =
-        json!({"min_instances": 2, "metrics": {"cpu_percent": 75, "requests_per_second": 40}});
+    let body = json!({
+        "min_instances": 2,
+        "metrics": {"cpu_percent": 75, "requests_per_second": 40},
+        "owner": null
+    });
     let s: connectorkit_tests::allof::ServiceScaling =
         serde_json::from_value(body.clone()).unwrap();
     let m = s.metrics.as_ref().expect("metrics");
     assert_eq!((m.cpu_percent, m.requests_per_second), (Some(75), Some(40)));
     assert_eq!(serde_json::to_value(&s).unwrap(), body);
+    // Nullable in both members: `null` is allowed, and both members' properties are there.
+    let s: connectorkit_tests::allof::ServiceScaling =
+        serde_json::from_value(json!({"owner": null})).unwrap();
+    assert!(s.owner.is_none());
+    let s: connectorkit_tests::allof::ServiceScaling =
+        serde_json::from_value(json!({"owner": {"id": 1, "login": "ann"}})).unwrap();
+    let owner = s.owner.expect("owner");
+    assert_eq!((owner.id, owner.login.as_deref()), (Some(1), Some("ann")));
 }

@@ -408,8 +408,19 @@ impl TypeSpace<'_> {
                             reference: reference.clone(),
                         },
                     };
+                    // `null` is allowed where both allow it (GitHub's webhook issues: a
+                    // nullable `milestone` in both members).
+                    let nullable = |r: &ReferenceOr<Box<Schema>>| match r {
+                        ReferenceOr::Item(s) => s.schema_data.nullable,
+                        ReferenceOr::Reference { reference } => self
+                            .component_schema(reference)
+                            .is_some_and(|(s, _)| s.schema_data.nullable),
+                    };
                     let both = ReferenceOr::Item(Box::new(Schema {
-                        schema_data: Default::default(),
+                        schema_data: openapiv3::SchemaData {
+                            nullable: nullable(before) && nullable(v),
+                            ..Default::default()
+                        },
                         schema_kind: SchemaKind::AllOf {
                             all_of: vec![unbox(before), unbox(v)],
                         },
