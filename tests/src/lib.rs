@@ -144,6 +144,13 @@ pub mod hostile {
             "/hostile_oas3_empty_variable_default.rs"
         ));
     }
+    /// `tests/hostile/generates/misroute`: `oas3_operation_server_without_host`.
+    pub mod oas3_operation_server_without_host {
+        include!(concat!(
+            env!("OUT_DIR"),
+            "/hostile_oas3_operation_server_without_host.rs"
+        ));
+    }
     /// `tests/hostile/generates/misroute`: `oas3_undefined_host_variable`.
     pub mod oas3_undefined_host_variable {
         include!(concat!(

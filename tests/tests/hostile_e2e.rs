@@ -380,3 +380,26 @@ async fn a_later_dynamichosturl_replaces_an_earlier_one() {
         .iter()
         .all(|s| s.header("X-Api-Key") == Some("pp-key")));
 }
+
+#[tokio::test]
+async fn an_operation_server_without_a_host_does_not_stop_the_client() {
+    use hostile::oas3_operation_server_without_host::Client;
+    let (url, log) = server().await;
+    // `Client::new` builds (it failed with "invalid trusted origin `https://`"); the other
+    // operation routes with the credential.
+    let client = Client::new()
+        .unwrap()
+        .with_base_url(&url)
+        .unwrap()
+        .with_bearer("tok");
+    within(client.list_items()).await.unwrap();
+    let seen = last(&log);
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("GET", "/items")
+    );
+    assert_eq!(seen.header("authorization"), Some("Bearer tok"));
+    // The upload has no URL until one is given: an error, nothing sent.
+    assert!(within(client.upload()).await.is_err());
+    assert_eq!(all(&log).len(), 1);
+}

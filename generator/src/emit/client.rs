@@ -437,7 +437,8 @@ enum Receiver {
 }
 
 /// The other absolute http(s) URLs the definition names (further servers, operation-level
-/// servers): the runtime may send credentials there, and follow links between them.
+/// servers) that have a host: the runtime may send credentials there, and follow links
+/// between them.
 fn trusted_origins(c: &Connector) -> Vec<String> {
     let default = super::default_base_url(c);
     let mut out: Vec<String> = Vec::new();
@@ -449,7 +450,10 @@ fn trusted_origins(c: &Connector) -> Vec<String> {
         .chain(c.actions.iter().filter_map(|a| a.base_url.clone()));
     for url in named {
         let absolute = url.starts_with("https://") || url.starts_with("http://");
-        if absolute && !url.contains('{') && url != default && !out.contains(&url) {
+        // A URL with no host (`https://`: DigitalOcean's presigned upload, set per call) is
+        // no origin; the model warned that its requests need a base URL first.
+        let usable = crate::routing::check_base_url(&url).is_ok();
+        if absolute && usable && !url.contains('{') && url != default && !out.contains(&url) {
             out.push(url);
         }
     }
