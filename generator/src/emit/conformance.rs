@@ -51,7 +51,7 @@ pub fn program(c: &Connector, samples: &[ActionSample], lib: &str) -> Result<Str
                         #body
                     }
                 },
-                quote!(#f(&client, &seen).await;),
+                quote!(Box::pin(#f(&client, &seen)).await;),
             )
         })
         .unzip();
@@ -128,11 +128,28 @@ pub fn program(c: &Connector, samples: &[ActionSample], lib: &str) -> Result<Str
             println!("{line}");
         }
 
-        #[tokio::main(flavor = "current_thread")]
-        async fn main() -> Result<(), Box<dyn std::error::Error>> {
+        /// The calls run on a thread with a large stack: a debug build of a large client
+        /// (GitHub's) decodes its biggest responses in frames the main thread's 8 MiB do not
+        /// hold, and each call's future is boxed so that none sits inside another.
+        fn main() -> Result<(), Box<dyn std::error::Error>> {
             let base_url = std::env::args()
                 .nth(1)
                 .ok_or("usage: conformance <BASE_URL> (the mock server's URL)")?;
+            let worker = std::thread::Builder::new()
+                .stack_size(512 << 20)
+                .spawn(move || -> Result<(), String> {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| e.to_string())?
+                        .block_on(run(base_url))
+                        .map_err(|e| e.to_string())
+                })?;
+            worker.join().map_err(|_| "the calls panicked")??;
+            Ok(())
+        }
+
+        async fn run(base_url: String) -> Result<(), Box<dyn std::error::Error>> {
             let seen = Arc::new(Mutex::new(Seen::default()));
             let builder = Client::builder(#builder_args)
                 .base_url(base_url.as_str())
