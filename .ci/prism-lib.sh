@@ -25,7 +25,10 @@ trap stop_prism EXIT
 run_with_prism() {
   local spec=$1 bin=$2 res=$3 port up=""
   port=$(free_port)
-  "$prism" mock -d --seed "${PRISM_SEED:-connectorkit}" -h 127.0.0.1 -p "$port" "$spec" >"$res.prism.log" 2>&1 &
+  # Node's default heap (about 2 GiB here) runs out on Stripe's definition while Prism reads
+  # it, and on Xero's while it answers; PRISM_HEAP_MB overrides the 8 GiB given instead.
+  NODE_OPTIONS="--max-old-space-size=${PRISM_HEAP_MB:-8192}" \
+    "$prism" mock -d --seed "${PRISM_SEED:-connectorkit}" -h 127.0.0.1 -p "$port" "$spec" >"$res.prism.log" 2>&1 &
   prism_pid=$!
   # Startup deadline: 120 s (a 1,000-operation definition takes a while to read).
   for _ in $(seq 1 240); do
