@@ -265,3 +265,22 @@ fn object_keywords_beside_another_type_are_dropped() {
         d[0]
     );
 }
+
+/// `x-nullable` beside a `$ref` (Azure Machine Learning's job services: a map of nullable
+/// `JobService`s) is a nullable reference, which 3.0 writes as `allOf: [{$ref}]` + `nullable`
+/// (a reference's siblings are ignored).
+#[test]
+fn swagger2_nullable_reference_keeps_its_nullable() {
+    let text = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  Job:\n    type: object\n    properties:\n      services:\n        type: object\n        additionalProperties: {$ref: '#/definitions/Service', x-nullable: true}\n  Service:\n    type: object\n    properties:\n      port: {type: integer}\n";
+    let (n, d) = run("s.yaml", text);
+    assert!(d.iter().all(|d| !d.is_error()), "{d:#?}");
+    let v = n.expect("normalizes").value;
+    let values =
+        &v["components"]["schemas"]["Job"]["properties"]["services"]["additionalProperties"];
+    assert_eq!(
+        values["allOf"],
+        json!([{"$ref": "#/components/schemas/Service"}])
+    );
+    assert_eq!(values["nullable"], true);
+    assert!(values.get("$ref").is_none(), "{values}");
+}

@@ -43,6 +43,12 @@ fn rewrite(v: &mut Value, body_params: &Map<String, Value>) {
             }
             if m.get("x-nullable") == Some(&Value::Bool(true)) {
                 m.insert("nullable".into(), Value::Bool(true));
+                // Beside a `$ref`, `nullable` would be ignored (3.0: a reference's siblings
+                // are): Azure's `additionalProperties: {$ref: JobService, x-nullable: true}`
+                // is a nullable reference, `allOf: [{$ref}]` with `nullable`.
+                if let Some(r) = m.remove("$ref") {
+                    m.insert("allOf".into(), json!([{ "$ref": r }]));
+                }
             }
             if m.get("type").and_then(Value::as_str) == Some("file") {
                 m.insert("type".into(), json!("string"));
