@@ -236,6 +236,10 @@ fn sample_resolved(doc: &Value, s: &Value, depth: usize, seen: &mut BTreeSet<Str
                     let v = sample(doc, items, depth + 1, seen);
                     if v.is_null() {
                         json!([])
+                    } else if s.get("uniqueItems") == Some(&Value::Bool(true)) {
+                        // Distinct items (Discord's bulk delete: 2 to 100 unique message ids).
+                        let items: Vec<Value> = (0..min.min(4)).map(|i| distinct(&v, i)).collect();
+                        Value::Array(items)
                     } else {
                         Value::Array(vec![v; min.min(4) as usize])
                     }
@@ -248,6 +252,37 @@ fn sample_resolved(doc: &Value, s: &Value, depth: usize, seen: &mut BTreeSet<Str
         "number" => number_sample(s),
         "boolean" => Value::Bool(true),
         _ => Value::Null,
+    }
+}
+
+/// The `i`-th of several distinct items made from the sample `v`: an integer counts up, a
+/// string of digits too, another string changes its last character (a UUID stays one);
+/// anything else is repeated as it is.
+fn distinct(v: &Value, i: u64) -> Value {
+    if i == 0 {
+        return v.clone();
+    }
+    match v {
+        Value::Number(n) if n.as_i64().is_some() => {
+            Value::from(n.as_i64().unwrap_or(0).wrapping_add(i as i64))
+        }
+        Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            let n: u128 = s.parse().unwrap_or(0);
+            Value::from(format!(
+                "{:0width$}",
+                n.wrapping_add(u128::from(i)),
+                width = s.len()
+            ))
+        }
+        Value::String(s) if !s.is_empty() => {
+            let mut chars: Vec<char> = s.chars().collect();
+            let last = chars.len() - 1;
+            let hex = "0123456789abcdef";
+            let pos = hex.find(chars[last].to_ascii_lowercase()).unwrap_or(0);
+            chars[last] = hex.as_bytes()[(pos + i as usize) % 16] as char;
+            Value::from(chars.into_iter().collect::<String>())
+        }
+        other => other.clone(),
     }
 }
 
@@ -737,6 +772,42 @@ mod tests {
             &mut BTreeSet::new(),
         );
         assert_eq!(v, json!({"next": null}));
+    }
+
+    #[test]
+    fn unique_items_are_distinct() {
+        let ids = sample(
+            &json!({}),
+            &json!({"type": "array", "minItems": 2, "uniqueItems": true, "items": {"type": "string", "pattern": "^[0-9]+$"}}),
+            0,
+            &mut BTreeSet::new(),
+        );
+        let ids = ids.as_array().expect("array");
+        assert_eq!(ids.len(), 2);
+        assert_ne!(ids[0], ids[1]);
+        let uuids = sample(
+            &json!({}),
+            &json!({"type": "array", "minItems": 3, "uniqueItems": true, "items": {"type": "string", "format": "uuid"}}),
+            0,
+            &mut BTreeSet::new(),
+        );
+        let uuids: Vec<&str> = uuids
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(uuids.len(), 3);
+        assert!(
+            uuids[0] != uuids[1] && uuids[1] != uuids[2] && uuids[0] != uuids[2],
+            "{uuids:?}"
+        );
+        assert!(
+            uuids
+                .iter()
+                .all(|u| u.len() == 36 && u.matches('-').count() == 4),
+            "{uuids:?}"
+        );
     }
 
     #[test]
