@@ -25,8 +25,9 @@ trap stop_prism EXIT
 run_with_prism() {
   local spec=$1 bin=$2 res=$3 port up=""
   port=$(free_port)
-  # Node's default heap (about 2 GiB here) runs out on Stripe's definition while Prism reads
-  # it, and on Xero's while it answers; PRISM_HEAP_MB overrides the 8 GiB given instead.
+  # Node's default heap (about 2 GiB here) is raised to 8 GiB (PRISM_HEAP_MB) for large
+  # definitions. Even 8 GiB is not enough for Prism to read Stripe's definition or to answer
+  # Xero's `GET /CreditNotes` (2026-12-08): those are Prism's limits, named in the notes.
   NODE_OPTIONS="--max-old-space-size=${PRISM_HEAP_MB:-8192}" \
     "$prism" mock -d --seed "${PRISM_SEED:-connectorkit}" -h 127.0.0.1 -p "$port" "$spec" >"$res.prism.log" 2>&1 &
   prism_pid=$!
